@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+const distDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+const BASE_PATH_META = '<meta name="platform-base-path" content="/">';
+
+/**
+ * Serves the portal SPA built by Vite: assets from packages/web/dist, and index.html (with the base path written into
+ * its meta tag) for every other GET that no API route answered, so client-side routes survive a reload.
+ */
+export async function portalPlugin(app: FastifyInstance, options: { basePath: string; dir?: string }) {
+  const dir = options.dir ?? distDir;
+  const indexFile = join(dir, 'index.html');
+  if (!existsSync(indexFile)) {
+    app.log.warn(`portal not built (${indexFile} missing): run npm run build -w @platform/web`);
+    app.setNotFoundHandler(notFoundJson);
+    return;
+  }
+  const index = readFileSync(indexFile, 'utf8').replace(
+    BASE_PATH_META,
+    `<meta name="platform-base-path" content="${options.basePath}">`,
+  );
+  await app.register(fastifyStatic, {
+    root: join(dir, 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    maxAge: '365d',
+    immutable: true,
+  });
+  for (const file of ['favicon.svg', 'favicon.ico']) {
+    if (existsSync(join(dir, file)))
+      app.get(`/${file}`, { config: { public: true }, schema: { hide: true } }, (_req, reply) =>
+        reply.type(file.endsWith('svg') ? 'image/svg+xml' : 'image/x-icon').send(readFileSync(join(dir, file))),
+      );
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+    if (!wantsPage) return notFoundJson(request, reply);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
+  });
+}
+
+function notFoundJson(request: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .status(404)
+    .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+}
