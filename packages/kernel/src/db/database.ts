@@ -33,6 +33,8 @@ export interface Database {
   /** LISTEN on a channel; returns the function that stops listening. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** PGlite only: the data directory as a tarball (test templates). */
+  dump?(): Promise<Blob>;
 }
 
 export interface DatabaseOptions {
@@ -82,6 +84,7 @@ async function createPgliteDatabase(options: DatabaseOptions): Promise<Database>
     close: async () => {
       if (!client.closed) await client.close();
     },
+    dump: async () => client.dumpDataDir('none'),
   };
 }
 

@@ -1,0 +1,5 @@
+export { type BuildTestAppOptions, baseUrl, buildTestApp, type TestPlatform, type TestUser } from './build-test-app.ts';
+export { describeEachEngine, type Engine, type EngineContext } from './database-engines.ts';
+export { createTemplateDatabase, pgliteTemplate } from './pglite-template.ts';
+export { findPostgresBin, type PostgresServer, postgresTier, startPostgres } from './postgres-server.ts';
+export { isCi, repoRoot, sharedData, sharedDataDir } from './shared-data.ts';
