@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { platformApp } from '@platform/kernel/app.ts';
 import type { AppDefinition } from '@platform/kernel/apps/define-app.ts';
@@ -42,6 +43,8 @@ export interface BuildTestAppOptions {
   startBackground?: boolean;
   /** Listen on 127.0.0.1:<random> as well (for real HTTP clients, SSE, browsers). */
   listen?: boolean;
+  /** With `listen`: this port instead of a random one, for a PUBLIC_URL known in advance (see `freePort`). */
+  port?: number;
   portal?: boolean;
   /** Captures log lines (for redaction tests). */
   logStream?: NodeJS.WritableStream;
@@ -76,7 +79,7 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
   await app.ready();
   if (options.startBackground) await kernel.start();
   else await kernel.jobs.listenForEvents();
-  if (options.listen) await app.listen({ host: '127.0.0.1', port: 0 });
+  if (options.listen) await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
 
   return {
     app: app as unknown as FastifyInstance,
@@ -102,4 +105,16 @@ export function baseUrl(platform: TestPlatform): string {
   const address = platform.app.server.address();
   if (!address || typeof address === 'string') throw new Error('test app is not listening');
   return `http://127.0.0.1:${address.port}`;
+}
+
+/** A loopback port that was free a moment ago, for servers whose own URL must be configured before they start. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -2,4 +2,5 @@ export { type BuildTestAppOptions, baseUrl, buildTestApp, type TestPlatform, typ
 export { describeEachEngine, type Engine, type EngineContext } from './database-engines.ts';
 export { createTemplateDatabase, pgliteTemplate } from './pglite-template.ts';
 export { findPostgresBin, type PostgresServer, postgresTier, startPostgres } from './postgres-server.ts';
+export { assertAnonymousRefused, assertCrossUserRefused, type ForeignRequest, routesUnder } from './route-matrix.ts';
 export { isCi, repoRoot, sharedData, sharedDataDir } from './shared-data.ts';

@@ -49,7 +49,7 @@ export function createErrorHandler(validationStatus: 400 | 422 = 400) {
     }
     request.log.error({ err: error }, 'request failed');
     return reply
-      .status(status >= 500 ? status : 500)
+      .status(Math.max(status, 500))
       .send({ error: { code: 'internal_error', message: 'internal server error' } });
   };
 }

@@ -101,8 +101,7 @@ export class IdentityService {
   async consumeOneTimeLink(secret: string, meta: ClientMeta): Promise<{ user: UserRow; sessionToken: string }> {
     const userId = await this.sessions.consumeOneTimeLogin(sha256Hex(secret));
     const user = userId ? await this.users.findById(userId) : undefined;
-    if (!user || !user.active)
-      throw new AppError(401, 'link_invalid', 'this sign-in link was already used or has expired');
+    if (!user?.active) throw new AppError(401, 'link_invalid', 'this sign-in link was already used or has expired');
     return { user, sessionToken: await this.startSession(user, meta) };
   }
 
@@ -132,7 +131,7 @@ export class IdentityService {
 
   async principalFromApiToken(token: string): Promise<Principal | undefined> {
     const found = await this.tokens.findByHash(sha256Hex(token));
-    if (!found || !found.user.active) return undefined;
+    if (!found?.user.active) return undefined;
     if (found.token.expiresAt && found.token.expiresAt.getTime() <= Date.now()) return undefined;
     await this.tokens.markUsed(found.token.id);
     return { ...(await this.principalOf(found.user, 'api_token')), scopes: found.token.scopes };

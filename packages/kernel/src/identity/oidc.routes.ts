@@ -95,6 +95,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
       }
       reply.clearCookie(FLOW_COOKIE, { path: '/auth/oidc' });
       let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+      let claims: { sub: string; [claim: string]: unknown };
       try {
         tokens = await client.authorizationCodeGrant(await configuration(), new URL(request.url, config.publicUrl), {
           pkceCodeVerifier: flow.verifier,
@@ -102,11 +103,16 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
           expectedNonce: flow.nonce,
           idTokenExpected: true,
         });
+        const idToken = tokens.claims()!;
+        // With response_type=code a conforming provider may put email/profile claims only in UserInfo (OIDC Core §5.4).
+        claims =
+          typeof idToken.email === 'string'
+            ? idToken
+            : { ...(await client.fetchUserInfo(await configuration(), tokens.access_token, idToken.sub)), ...idToken };
       } catch (error) {
         request.log.warn({ err: error }, 'OIDC code exchange failed');
         throw new AppError(401, 'oidc_failed', 'the identity provider did not confirm the sign-in');
       }
-      const claims = tokens.claims()!;
       const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
       if (oidc.allowedDomains.length) {
         const domain = email?.split('@')[1];

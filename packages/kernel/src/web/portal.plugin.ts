@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { injectBasePath } from '@platform/web/index-html.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const distDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
-const BASE_PATH_META = '<meta name="platform-base-path" content="/">';
 
 /**
  * Serves the portal SPA built by Vite: assets from packages/web/dist, and index.html (with the base path written into
@@ -19,10 +19,7 @@ export async function portalPlugin(app: FastifyInstance, options: { basePath: st
     app.setNotFoundHandler(notFoundJson);
     return;
   }
-  const index = readFileSync(indexFile, 'utf8').replace(
-    BASE_PATH_META,
-    `<meta name="platform-base-path" content="${options.basePath}">`,
-  );
+  const index = injectBasePath(readFileSync(indexFile, 'utf8'), options.basePath);
   await app.register(fastifyStatic, {
     root: join(dir, 'assets'),
     prefix: '/assets/',
@@ -37,7 +34,11 @@ export async function portalPlugin(app: FastifyInstance, options: { basePath: st
       );
   }
   app.setNotFoundHandler((request, reply) => {
-    const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+    // Missing assets must 404, never turn into the SPA page (a blank screen is harder to diagnose).
+    const wantsPage =
+      request.method === 'GET' &&
+      !request.url.includes('/assets/') &&
+      (request.headers.accept ?? '').includes('text/html');
     if (!wantsPage) return notFoundJson(request, reply);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
   });

@@ -1,0 +1,26 @@
+/** Public API of the TVB-O engine: model format, expression compiler, simulator, continuation, analysis, loaders. */
+export { fcCorrelation, fcMatrix, nodeSeries, pearson } from './analysis/fc.ts';
+export { psdPeakHz, welch } from './analysis/psd.ts';
+export { classify, findEquilibrium, pointContext } from './cont/equilibrium.ts';
+export { continueEquilibrium, DEFAULT_SETTINGS } from './cont/palc.ts';
+export { parseContinuationDocument, parseContinuationSpec, runContinuation } from './cont/spec.ts';
+export { EngineError } from './errors.ts';
+export type { Expr } from './expr/ast.ts';
+export { compileScalar } from './expr/codegen-js.ts';
+export { diff } from './expr/diff.ts';
+export { ExpressionError, parseExpression } from './expr/parser.ts';
+export { printSympy } from './expr/print-sympy.ts';
+export { atlasRegions, connectomeFromCsv, parseMatrix } from './io/connectome-csv.ts';
+export { readTvbZip, writeTvbZip } from './io/tvb-zip.ts';
+export { parseYaml } from './io/yaml.ts';
+export { eigenvalues } from './linalg/dense.ts';
+export { compileDfun, compilePointSystem, resolveParameters } from './model/compile.ts';
+export { CORE_MODELS_DIR, coreModel, coreModels, loadModelDir, loadModelYaml } from './model/library.ts';
+export { normalizeModel } from './model/normalize.ts';
+export type { Model } from './model/types.ts';
+export { ModelError } from './model/types.ts';
+export { buildNetwork, type Connectome, connectomeFromRows } from './sim/connectivity.ts';
+export { COUPLING_CATALOGUE, couplingFromCatalogue, couplingFromDocument } from './sim/coupling.ts';
+export { normalizeIntegrator } from './sim/integrator-catalogue.ts';
+export { Xoshiro256 } from './sim/prng.ts';
+export { type SimulationConfig, type SimulationResult, simulate } from './sim/simulator.ts';
