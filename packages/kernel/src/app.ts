@@ -52,8 +52,9 @@ async function platform(app: FastifyInstance, options: PlatformAppOptions) {
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
   await app.register(rateLimit, { global: false });
   await app.register(cookie);
-  await app.register(docsPlugin, { title: 'Platform API', version: '0.1.0' });
+  // Authentication first: a hook applies only to routes registered after it.
   await app.register(authenticatePlugin, { kernel });
+  await app.register(docsPlugin, { title: 'Platform API', version: '0.1.0' });
   await app.register(healthRoutes, { kernel });
   await app.register(authRoutes, { kernel });
   await app.register(oidcRoutes, { kernel });

@@ -5,6 +5,10 @@ import fp from 'fastify-plugin';
 
 /** OpenAPI at /docs/json and the browsable UI at /docs, generated from every route's schemas. */
 async function docs(app: FastifyInstance, options: { title: string; version: string }) {
+  // API documentation is public, like the spec it describes; it lists routes, never data.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...route.config, public: true };
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: options.title, version: options.version },

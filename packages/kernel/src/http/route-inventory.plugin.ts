@@ -21,10 +21,13 @@ async function routeInventory(app: FastifyInstance) {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
+      // Read lazily: onRoute hooks registered later (the docs plugin) may still mark the route public.
       entries.push({
         method,
         url: route.url,
-        public: Boolean((route.config as { public?: boolean } | undefined)?.public),
+        get public() {
+          return Boolean((route.config as { public?: boolean } | undefined)?.public);
+        },
       });
     }
   });
