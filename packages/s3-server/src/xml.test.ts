@@ -42,6 +42,6 @@ test('the reader parses CompleteMultipartUpload and Delete bodies as clients sen
 
 test('malformed documents are rejected', () => {
   for (const source of ['', '<a>', '<a></b>', '<a/><b/>', 'text', '<a>&bogus;</a>', '<a']) {
-    assert.throws(() => parseXml(source), undefined, source);
+    assert.throws(() => parseXml(source), Error, source);
   }
 });

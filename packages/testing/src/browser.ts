@@ -102,7 +102,7 @@ export async function launchBrowser(
   context.on('weberror', (webError) => pageErrors.push(webError.error()));
   let closed = false;
 
-  return {
+  const browser: TestBrowser = {
     page,
     context,
     pageErrors,
@@ -122,4 +122,7 @@ export async function launchBrowser(
       }
     },
   };
+  // Closed when the test ends, passed or failed: a browser left open keeps the test process alive.
+  t.after(() => browser.close());
+  return browser;
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformApp } from '@platform/kernel/app.ts';
 import type { AppDefinition } from '@platform/kernel/apps/define-app.ts';

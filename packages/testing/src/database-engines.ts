@@ -24,9 +24,10 @@ export function describeEachEngine(name: string, suite: (context: EngineContext)
     before(async () => {
       server = await startPostgres();
     });
+    suite({ engine: 'postgres', newDatabaseUrl: async () => server!.createDatabase() });
+    // Registered after the suite's own hooks, so the suite closes its connections before the server goes away.
     after(async () => {
       await server?.stop();
     });
-    suite({ engine: 'postgres', newDatabaseUrl: async () => server!.createDatabase() });
   });
 }

@@ -90,7 +90,15 @@ export async function startPostgres(): Promise<PostgresServer> {
     '-c',
     'max_connections=200',
   ]);
-  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: runuser does not forward signals, so stop() signals the whole group (runuser + postgres).
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
   let log = '';
   child.stderr?.on('data', (chunk) => {
     log = (log + chunk.toString()).slice(-4000);
@@ -105,13 +113,13 @@ export async function startPostgres(): Promise<PostgresServer> {
       break;
     } catch (error) {
       if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL');
+        signalGroup('SIGKILL');
         throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${log}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => signalGroup('SIGKILL');
   process.once('exit', killOnExit);
   let counter = 0;
   return {
@@ -128,11 +136,13 @@ export async function startPostgres(): Promise<PostgresServer> {
       process.off('exit', killOnExit);
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGINT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        // SIGINT is PostgreSQL's fast shutdown; with fsync=off there is nothing worth waiting for beyond that.
+        signalGroup('SIGINT');
+        const timer = setTimeout(() => signalGroup('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
       }
+      child.stderr?.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };

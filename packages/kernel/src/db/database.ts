@@ -116,6 +116,8 @@ async function createPostgresDatabase(databaseUrl: string, poolSize: number): Pr
     listen: async (channel, onNotify) => {
       const client = await pool.connect();
       listeners.add(client);
+      // A dropped LISTEN connection must not crash the process; the poll fallback keeps work moving meanwhile.
+      client.on('error', () => listeners.delete(client));
       const handler = (message: pg.Notification) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
       };

@@ -8,7 +8,6 @@ import type { Kernel } from '../kernel.ts';
 import { SESSION_COOKIE } from './authenticate.plugin.ts';
 import { presentPrincipal } from './identity.presenter.ts';
 import { AuthProviders, Credentials, CurrentUser, OneTimeSignIn, SignedIn } from './identity.schema.ts';
-import type { UserRow } from './user.repository.ts';
 
 const signInRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
@@ -25,8 +24,6 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
       path: '/',
       maxAge: config.sessionTtlHours * 3600,
     });
-
-  const signedIn = async (user: UserRow) => ({ user: presentPrincipal(await identity.principalOf(user, 'session')) });
 
   app.get(
     '/auth/providers',
@@ -69,11 +66,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
           userAgent: request.headers['user-agent'],
         });
         setSession(reply, sessionToken);
+        const principal = await identity.principalOf(user, 'session');
         await audit.record(
-          { ...auditContextOf(request), principal: undefined },
+          { ...auditContextOf(request), principal },
           { action: 'auth.login', targetType: 'user', targetId: user.id, after: { username: user.username } },
         );
-        return signedIn(user);
+        return { user: presentPrincipal(principal) };
       } catch (error) {
         if (error instanceof AppError && error.statusCode === 401) {
           await audit.record(auditContextOf(request), {
@@ -104,12 +102,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
         userAgent: request.headers['user-agent'],
       });
       setSession(reply, sessionToken);
-      await audit.record(auditContextOf(request), {
-        action: 'auth.one_time_login',
-        targetType: 'user',
-        targetId: user.id,
-      });
-      return signedIn(user);
+      const principal = await identity.principalOf(user, 'session');
+      await audit.record(
+        { ...auditContextOf(request), principal },
+        { action: 'auth.one_time_login', targetType: 'user', targetId: user.id },
+      );
+      return { user: presentPrincipal(principal) };
     },
   );
 

@@ -68,10 +68,9 @@ async function authenticate(app: FastifyInstance, options: { kernel: Kernel }) {
           (await identity.users.create({ username: 'admin', displayName: 'Administrator', roles: ['admin'] }));
         workbenchUserId = admin.id;
       }
+      // The local admin itself, not an external identity: that would create a fresh non-admin user named by its id.
       const user = await identity.users.findById(workbenchUserId);
-      return user
-        ? identity.principalFromExternal('workbench', user.id, user.email ?? undefined, user.displayName, 'none')
-        : undefined;
+      return user?.active ? identity.principalOf(user, 'none') : undefined;
     }
     if (config.authMode === 'proxy' && isTrusted(proxies, request.socket.remoteAddress)) {
       const user = headerValue(request, 'x-forwarded-user') ?? headerValue(request, 'x-forwarded-preferred-username');

@@ -11,6 +11,10 @@ import {
 } from '@platform/testing/oidc-provider.ts';
 import { SESSION_COOKIE } from './authenticate.plugin.ts';
 
+/** A JSON body read from a real HTTP response. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary fields.
+type Json = Record<string, any>;
+
 const ada = { sub: 'u-ada', email: 'Ada@Example.test', name: 'Ada Lovelace' };
 const grace = { sub: 'u-grace', email: 'grace@example.test', name: 'Grace Hopper' };
 const mallory = { sub: 'u-mallory', email: 'mallory@elsewhere.test', name: 'Mallory' };
@@ -93,7 +97,7 @@ describeEachEngine('OIDC sign-in against a local provider', ({ newDatabaseUrl })
 
     const response = await me(result.cookies);
     assert.equal(response.status, 200);
-    const user = await response.json();
+    const user = (await response.json()) as Json;
     assert.equal(user.email, 'ada@example.test');
     assert.equal(user.displayName, 'Ada Lovelace');
     assert.equal(user.via, 'session');
@@ -102,8 +106,8 @@ describeEachEngine('OIDC sign-in against a local provider', ({ newDatabaseUrl })
   });
 
   test('a second sign-in of the same subject maps to the same user', async () => {
-    const first = await (await me((await completeOidcLogin(base, provider, ada)).cookies)).json();
-    const second = await (await me((await completeOidcLogin(base, provider, ada)).cookies)).json();
+    const first = (await (await me((await completeOidcLogin(base, provider, ada)).cookies)).json()) as Json;
+    const second = (await (await me((await completeOidcLogin(base, provider, ada)).cookies)).json()) as Json;
     assert.equal(second.id, first.id);
     assert.equal(second.username, first.username);
   });
@@ -122,7 +126,7 @@ describeEachEngine('OIDC sign-in against a local provider', ({ newDatabaseUrl })
   test('a callback without the flow cookie of this browser is refused', async () => {
     const response = await new BrowserSession().request(new URL(`${base}/auth/oidc/callback?code=stolen&state=x`));
     assert.equal(response.status, 400);
-    assert.equal((await response.json()).error.code, 'oidc_flow_missing');
+    assert.equal(((await response.json()) as Json).error.code, 'oidc_flow_missing');
   });
 
   test('OIDC_ALLOWED_DOMAINS refuses another domain and an unverified e-mail with 403 domain_not_allowed', async () => {
@@ -135,7 +139,7 @@ describeEachEngine('OIDC sign-in against a local provider', ({ newDatabaseUrl })
   });
 
   test('ADMIN_EMAILS makes that user an admin on first sign-in', async () => {
-    const user = await (await me((await completeOidcLogin(base, provider, grace)).cookies)).json();
+    const user = (await (await me((await completeOidcLogin(base, provider, grace)).cookies)).json()) as Json;
     assert.equal(user.email, 'grace@example.test');
     assert.equal(user.isAdmin, true);
     assert.deepEqual(user.roles, ['admin']);

@@ -25,30 +25,31 @@ export async function streamJobEvents(
   let sending = Promise.resolve();
   let finished = false;
 
-  const sendRows = (rows: JobEventRow[]) => {
-    for (const row of rows) {
-      if (finished) return;
-      const name = eventName(row.type);
-      stream.send({ id: row.id, event: name, data: { type: row.type, ...(row.data as object) } });
-      lastSent = row.id;
-      if (isTerminal(row.type)) finished = true;
-    }
+  const send = (row: JobEventRow, name = eventName(row.type)) => {
+    stream.send({ id: row.id, event: name, data: { type: row.type, ...(row.data as object) } });
+    lastSent = Math.max(lastSent, row.id);
   };
 
   const flush = () => {
     sending = sending.then(async () => {
       if (finished || stream.closed) return;
-      sendRows(await jobs.events(jobId, lastSent));
-      if (!finished) {
-        const job = await jobs.get(jobId);
-        if (job && isTerminal(job.status)) {
-          stream.send({
-            id: lastSent,
-            event: eventName(job.status),
-            data: { type: job.status, error: job.error, result: job.result },
-          });
-          finished = true;
-        }
+      // The status first: a job's end and its terminal event commit together, so when the job has ended the events
+      // read next include how it ended.
+      const job = await jobs.get(jobId);
+      const rows = await jobs.events(jobId, lastSent);
+      rows.forEach((row, index) => {
+        const last = index === rows.length - 1;
+        // A terminal event followed by more was undone by a retry: it is history, not the end of this stream.
+        if (isTerminal(row.type) && !last) send(row, 'status');
+        else send(row);
+        if (last && isTerminal(row.type)) finished = true;
+      });
+      if (!finished && rows.length === 0 && job && isTerminal(job.status)) {
+        // The client already saw the end (it reconnected after it): repeat the terminal event so it can stop.
+        const ending = (await jobs.events(jobId)).findLast((row) => isTerminal(row.type));
+        if (ending) send(ending);
+        else stream.send({ id: lastSent, event: eventName(job.status), data: { type: job.status, error: job.error } });
+        finished = true;
       }
       if (finished) stream.close();
     });

@@ -62,6 +62,7 @@ export class JobQueue {
   #stopping = false;
   #pumping = false;
   #pumpAgain = false;
+  #pass: Promise<void> = Promise.resolve();
 
   constructor(options: { db: Database; logger: Logger; metrics?: Metrics }) {
     this.#db = options.db;
@@ -150,15 +151,16 @@ export class JobQueue {
 
   /** A queued job is cancelled at once; a running one is asked to stop through its abort signal. */
   async cancel(id: string): Promise<JobRow> {
-    const [queued] = await this.#db.orm
-      .update(jobs)
-      .set({ status: 'cancelled', finishedAt: new Date(), updatedAt: new Date() })
-      .where(and(eq(jobs.id, id), eq(jobs.status, 'queued')))
-      .returning();
-    if (queued) {
-      await this.#appendEvent(id, 'cancelled', {});
-      return queued;
-    }
+    const queued = await this.#db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(jobs)
+        .set({ status: 'cancelled', finishedAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(jobs.id, id), eq(jobs.status, 'queued')))
+        .returning();
+      if (row) await this.#appendEvent(id, 'cancelled', {}, tx);
+      return row;
+    });
+    if (queued) return queued;
     const [running] = await this.#db.orm
       .update(jobs)
       .set({ cancelRequested: true, updatedAt: new Date() })
@@ -175,25 +177,30 @@ export class JobQueue {
 
   /** Puts a failed, dead or cancelled job back in the queue (resuming where its handler's own state allows). */
   async retry(id: string): Promise<JobRow> {
-    const [row] = await this.#db.orm
-      .update(jobs)
-      .set({
-        status: 'queued',
-        attempts: 0,
-        runAt: new Date(),
-        error: null,
-        cancelRequested: false,
-        finishedAt: null,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(jobs.id, id), sql`${jobs.status} in ('failed', 'dead', 'cancelled')`))
-      .returning();
+    const row = await this.#db.transaction(async (tx) => {
+      const [requeued] = await tx
+        .update(jobs)
+        .set({
+          status: 'queued',
+          attempts: 0,
+          runAt: new Date(),
+          error: null,
+          cancelRequested: false,
+          finishedAt: null,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(jobs.id, id), sql`${jobs.status} in ('failed', 'dead', 'cancelled')`))
+        .returning();
+      if (requeued) {
+        await this.#appendEvent(id, 'queued', { retry: true }, tx);
+        await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${requeued.queue})`);
+      }
+      return requeued;
+    });
     if (!row) {
       if (!(await this.get(id))) throw notFound('job');
       throw conflict('only failed, dead or cancelled jobs can be retried', 'job_not_retryable');
     }
-    await this.#appendEvent(id, 'queued', { retry: true });
-    await this.#db.orm.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${row.queue})`);
     return row;
   }
 
@@ -229,6 +236,8 @@ export class JobQueue {
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#timer);
+    // A pass in flight may still claim a job: wait for it, so that job is handed back below instead of left running.
+    await this.#pass;
     for (const { controller } of this.#running.values()) controller.abort(new Error('worker shutting down'));
     await Promise.allSettled([...this.#running.values()].map((run) => run.done));
     for (const unlisten of this.#unlisten.splice(0)) await unlisten().catch(() => {});
@@ -243,7 +252,7 @@ export class JobQueue {
       return;
     }
     this.#pumping = true;
-    this.#pumpOnce()
+    this.#pass = this.#pumpOnce()
       .catch((error) => this.#logger.error({ err: error }, 'job queue pass failed'))
       .finally(() => {
         this.#pumping = false;
@@ -348,27 +357,30 @@ export class JobQueue {
     else if (row.cancel_requested) controller.abort(new Error('cancelled'));
   }
 
-  /** Only the current lease holder may record an outcome: a worker that lost its lease changes nothing. */
+  /**
+   * Only the current lease holder may record an outcome: a worker that lost its lease changes nothing. The terminal
+   * status and its event commit together, so whoever sees the job ended also finds the event that says how.
+   */
   async #finish(job: JobRow, outcome: { status: JobStatus; result?: unknown; error?: string }) {
-    const [row] = await this.#db.orm
-      .update(jobs)
-      .set({
-        status: outcome.status,
-        result: outcome.result ?? null,
-        error: outcome.error ?? null,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        finishedAt: new Date(),
-        updatedAt: new Date(),
-      })
-      .where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, this.workerId), eq(jobs.status, 'running')))
-      .returning({ id: jobs.id });
-    if (row)
-      await this.#appendEvent(
-        job.id,
-        outcome.status,
-        outcome.error ? { error: outcome.error } : { result: outcome.result ?? null },
-      );
+    await this.#db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(jobs)
+        .set({
+          status: outcome.status,
+          result: outcome.result ?? null,
+          error: outcome.error ?? null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          finishedAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, this.workerId), eq(jobs.status, 'running')))
+        .returning({ id: jobs.id });
+      if (row) {
+        const data = outcome.error ? { error: outcome.error } : { result: outcome.result ?? null };
+        await this.#appendEvent(job.id, outcome.status, data, tx);
+      }
+    });
   }
 
   async #fail(job: JobRow, controller: AbortController, error: Error): Promise<string> {
@@ -419,19 +431,27 @@ export class JobQueue {
 
   /** Jobs whose worker vanished (crash, SIGKILL) go back to the queue once their lease ends, or die if out of tries. */
   async #reapExpiredLeases(): Promise<void> {
-    const requeued = await this.#db.rows<{ id: string }>(sql`
-      update kernel.jobs set status = 'queued', lease_owner = null, lease_expires_at = null, run_at = now(),
-        error = 'worker lease expired', updated_at = now()
-      where status = 'running' and lease_expires_at < now() and attempts < max_attempts
-      returning id`);
-    const dead = await this.#db.rows<{ id: string }>(sql`
-      update kernel.jobs set status = 'dead', lease_owner = null, lease_expires_at = null, finished_at = now(),
-        error = 'worker lease expired on the last attempt', updated_at = now()
-      where status = 'running' and lease_expires_at < now() and attempts >= max_attempts
-      returning id`);
-    for (const { id } of requeued) await this.#appendEvent(id, 'retrying', { error: 'worker lease expired' });
-    for (const { id } of dead)
-      await this.#appendEvent(id, 'dead', { error: 'worker lease expired on the last attempt' });
+    await this.#db.transaction(async (tx) => {
+      const requeued = await this.#db.rows<{ id: string }>(
+        sql`
+        update kernel.jobs set status = 'queued', lease_owner = null, lease_expires_at = null, run_at = now(),
+          error = 'worker lease expired', updated_at = now()
+        where status = 'running' and lease_expires_at < now() and attempts < max_attempts
+        returning id`,
+        tx,
+      );
+      const dead = await this.#db.rows<{ id: string }>(
+        sql`
+        update kernel.jobs set status = 'dead', lease_owner = null, lease_expires_at = null, finished_at = now(),
+          error = 'worker lease expired on the last attempt', updated_at = now()
+        where status = 'running' and lease_expires_at < now() and attempts >= max_attempts
+        returning id`,
+        tx,
+      );
+      for (const { id } of requeued) await this.#appendEvent(id, 'retrying', { error: 'worker lease expired' }, tx);
+      for (const { id } of dead)
+        await this.#appendEvent(id, 'dead', { error: 'worker lease expired on the last attempt' }, tx);
+    });
   }
 
   async #syncSchedules(): Promise<void> {

@@ -20,6 +20,10 @@ export async function portalPlugin(app: FastifyInstance, options: { basePath: st
     return;
   }
   const index = injectBasePath(readFileSync(indexFile, 'utf8'), options.basePath);
+  // The SPA's files are public: the login page itself is made of them.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/assets/')) route.config = { ...route.config, public: true };
+  });
   await app.register(fastifyStatic, {
     root: join(dir, 'assets'),
     prefix: '/assets/',
