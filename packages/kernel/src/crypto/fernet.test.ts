@@ -215,7 +215,7 @@ describe('Fernet keys', () => {
 
   it('rejects malformed keys without echoing them', () => {
     const good = generateKey();
-    const bad = [good.slice(0, -1), good.replace('=', ''), `${good} `, good.replace(/[-_A]/, '+'), 'c2hvcnQ=', ''];
+    const bad = [good.slice(0, -1), good.replace('=', ''), `${good} `, `+${good.slice(1)}`, 'c2hvcnQ=', ''];
     for (const key of bad) {
       assert.throws(
         () => new Fernet(key),
