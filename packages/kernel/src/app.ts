@@ -64,13 +64,7 @@ async function platform(app: FastifyInstance, options: PlatformAppOptions) {
   await app.register(jobsRoutes, { kernel });
   await app.register(appsRoutes, { kernel });
   await app.register(mountApps, { kernel });
-  if (options.portal ?? true) await app.register(portalPlugin, { basePath: '/' });
-  else
-    app.setNotFoundHandler((request, reply) =>
-      reply
-        .status(404)
-        .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
-    );
+  await app.register(portalPlugin, { basePath: '/', serve: options.portal ?? true });
 }
 
 export const platformApp = fp(platform, { name: 'platform' });

@@ -11,12 +11,14 @@ const distDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/d
  * Serves the portal SPA built by Vite: assets from packages/web/dist, and index.html (with the base path written into
  * its meta tag) for every other GET that no API route answered, so client-side routes survive a reload.
  */
-export async function portalPlugin(app: FastifyInstance, options: { basePath: string; dir?: string }) {
+export async function portalPlugin(app: FastifyInstance, options: { basePath: string; serve: boolean; dir?: string }) {
+  // Unknown paths are where scanners probe: the 404 handler is rate limited like the sign-in routes.
+  const notFoundOptions = { preHandler: app.rateLimit({ max: 300, timeWindow: '1 minute' }) };
   const dir = options.dir ?? distDir;
   const indexFile = join(dir, 'index.html');
-  if (!existsSync(indexFile)) {
-    app.log.warn(`portal not built (${indexFile} missing): run npm run build -w @platform/web`);
-    app.setNotFoundHandler(notFoundJson);
+  if (!options.serve || !existsSync(indexFile)) {
+    if (options.serve) app.log.warn(`portal not built (${indexFile} missing): run npm run build`);
+    app.setNotFoundHandler(notFoundOptions, notFoundJson);
     return;
   }
   const index = injectBasePath(readFileSync(indexFile, 'utf8'), options.basePath);
@@ -37,7 +39,7 @@ export async function portalPlugin(app: FastifyInstance, options: { basePath: st
         reply.type(file.endsWith('svg') ? 'image/svg+xml' : 'image/x-icon').send(readFileSync(join(dir, file))),
       );
   }
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(notFoundOptions, (request, reply) => {
     // Missing assets must 404, never turn into the SPA page (a blank screen is harder to diagnose).
     const wantsPage =
       request.method === 'GET' &&
