@@ -98,6 +98,15 @@ export function runBusContract(name: string, makeBus: MakeBus, options: BusContr
       assert.equal(message.respond({ ignored: true }), false);
     });
 
+    test('flush resolves after earlier publishes, which are then delivered', async (t) => {
+      const bus = await open(t);
+      const inbox = collect(bus, `${root}.flush.>`);
+      for (let index = 0; index < 50; index++) await bus.publish(`${root}.flush.n`, index);
+      await bus.flush();
+      await inbox.waitFor(50);
+      assert.deepEqual(inbox.data(), [...Array(50).keys()]);
+    });
+
     test('`*` matches exactly one token', async (t) => {
       const bus = await open(t);
       const inbox = collect(bus, `${root}.star.*.x`);

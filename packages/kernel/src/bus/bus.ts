@@ -79,6 +79,8 @@ export interface EventBus {
   subscribe<T = unknown>(pattern: string, handler: BusHandler<T>, options?: SubscribeOptions): Subscription;
   /** Sends a request and resolves with the first reply; rejects with `BusTimeoutError` or `BusNoRespondersError`. */
   request<T = unknown>(subject: string, payload: unknown, options?: RequestOptions): Promise<BusReply<T>>;
+  /** Resolves once everything published so far has reached the broker (a NATS round trip; immediate in process). */
+  flush(): Promise<void>;
   /** Lets every subscription finish the messages it already received, then closes. */
   drain(): Promise<void>;
   /** Closes at once: pending deliveries are dropped and pending requests fail with `BusClosedError`. */

@@ -214,6 +214,9 @@ export class InProcessBus implements EventBus {
     });
   }
 
+  /** Publishing in process hands the message over at once; there is no broker to wait for. */
+  async flush(): Promise<void> {}
+
   async drain(): Promise<void> {
     if (this.#state !== 'open') return this.close();
     this.#state = 'draining';

@@ -221,6 +221,10 @@ export class NatsBus implements EventBus {
     return { data: decodePayload(reply.data) as T, headers: fromNatsHeaders(reply.headers).headers };
   }
 
+  async flush(): Promise<void> {
+    await this.connection.flush();
+  }
+
   async drain(): Promise<void> {
     if (this.connection.isClosed()) return;
     // Drain subscriptions first and wait for their handlers, so replies and publishes made while finishing still go

@@ -96,6 +96,8 @@ export class OutboxRelay {
           });
           this.#metrics?.busMessages.inc({ direction: 'publish', subject: Metrics.subjectLabel(row.subject) });
         }
+        // NATS publish only buffers: wait for the server before the rows count as published.
+        if (rows.length) await this.#bus.flush();
         if (rows.length) {
           await tx.execute(
             sql`update kernel.outbox set published_at = now() where id in (${sql.join(
