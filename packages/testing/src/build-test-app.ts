@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformApp } from '@platform/kernel/app.ts';
@@ -13,7 +12,10 @@ import { SESSION_COOKIE } from '@platform/kernel/identity/authenticate.plugin.ts
 import { createKernel, type Kernel, migrationUnitsOf } from '@platform/kernel/kernel.ts';
 import { createLogger } from '@platform/kernel/logging/logger.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { freePort } from './free-port.ts';
 import { pgliteTemplate } from './pglite-template.ts';
+
+export { freePort };
 
 export interface TestUser {
   id: string;
@@ -105,16 +107,4 @@ export function baseUrl(platform: TestPlatform): string {
   const address = platform.app.server.address();
   if (!address || typeof address === 'string') throw new Error('test app is not listening');
   return `http://127.0.0.1:${address.port}`;
-}
-
-/** A loopback port that was free a moment ago, for servers whose own URL must be configured before they start. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

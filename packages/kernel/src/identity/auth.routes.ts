@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { auditContextOf } from '../audit/audit-context.ts';
 import { errorResponses } from '../http/error-shape.schema.ts';
@@ -8,6 +8,8 @@ import type { Kernel } from '../kernel.ts';
 import { SESSION_COOKIE } from './authenticate.plugin.ts';
 import { presentPrincipal } from './identity.presenter.ts';
 import { AuthProviders, Credentials, CurrentUser, OneTimeSignIn, SignedIn } from './identity.schema.ts';
+import { clientMeta } from './identity.service.ts';
+import type { UserRow } from './user.repository.ts';
 
 const signInRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
@@ -24,6 +26,22 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
       path: '/',
       maxAge: config.sessionTtlHours * 3600,
     });
+
+  /** Sets the session cookie, audits the sign-in as the user who signed in, and answers with that user. */
+  const completeSignIn = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    { user, sessionToken }: { user: UserRow; sessionToken: string },
+    action: string,
+  ) => {
+    setSession(reply, sessionToken);
+    const principal = await identity.principalOf(user, 'session');
+    await audit.record(
+      { ...auditContextOf(request), principal },
+      { action, targetType: 'user', targetId: user.id, after: { username: user.username } },
+    );
+    return { user: presentPrincipal(principal) };
+  };
 
   app.get(
     '/auth/providers',
@@ -61,17 +79,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
         );
       }
       try {
-        const { user, sessionToken } = await identity.login(request.body.username, request.body.password, {
-          ip: request.ip,
-          userAgent: request.headers['user-agent'],
-        });
-        setSession(reply, sessionToken);
-        const principal = await identity.principalOf(user, 'session');
-        await audit.record(
-          { ...auditContextOf(request), principal },
-          { action: 'auth.login', targetType: 'user', targetId: user.id, after: { username: user.username } },
-        );
-        return { user: presentPrincipal(principal) };
+        const signIn = await identity.login(request.body.username, request.body.password, clientMeta(request));
+        return await completeSignIn(request, reply, signIn, 'auth.login');
       } catch (error) {
         if (error instanceof AppError && error.statusCode === 401) {
           await audit.record(auditContextOf(request), {
@@ -97,17 +106,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
       },
     },
     async (request, reply) => {
-      const { user, sessionToken } = await identity.consumeOneTimeLink(request.body.token, {
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
-      });
-      setSession(reply, sessionToken);
-      const principal = await identity.principalOf(user, 'session');
-      await audit.record(
-        { ...auditContextOf(request), principal },
-        { action: 'auth.one_time_login', targetType: 'user', targetId: user.id },
-      );
-      return { user: presentPrincipal(principal) };
+      const signIn = await identity.consumeOneTimeLink(request.body.token, clientMeta(request));
+      return completeSignIn(request, reply, signIn, 'auth.one_time_login');
     },
   );
 

@@ -16,6 +16,12 @@ export interface ClientMeta {
   userAgent?: string;
 }
 
+/** Where a sign-in came from, recorded with its session. */
+export const clientMeta = (request: { ip: string; headers: { 'user-agent'?: string } }): ClientMeta => ({
+  ip: request.ip,
+  userAgent: request.headers['user-agent'],
+});
+
 const ONE_TIME_LINK_TTL_MS = 24 * 3600_000;
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'wrong username or password');
 

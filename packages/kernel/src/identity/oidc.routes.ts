@@ -5,6 +5,7 @@ import { auditContextOf } from '../audit/audit-context.ts';
 import { AppError } from '../http/errors.ts';
 import type { Kernel } from '../kernel.ts';
 import { SESSION_COOKIE } from './authenticate.plugin.ts';
+import { clientMeta } from './identity.service.ts';
 
 const FLOW_COOKIE = 'platform_oidc_flow';
 const FLOW_TTL_SECONDS = 600;
@@ -129,7 +130,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
       );
       if (!principal) throw new AppError(403, 'account_disabled', 'this account is deactivated');
       const user = (await identity.users.findById(principal.userId))!;
-      const token = await identity.startSession(user, { ip: request.ip, userAgent: request.headers['user-agent'] });
+      const token = await identity.startSession(user, clientMeta(request));
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',
