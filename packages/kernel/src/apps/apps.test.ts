@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTestApp } from '@platform/testing';
+import { buildTestApp, describeEachEngine } from '@platform/testing';
 import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { loadConfig } from '../config/load-config.ts';
@@ -31,73 +31,97 @@ const echoApp = (id: string, validationStatus?: 400 | 422) =>
     },
   });
 
-test('apps are mounted under /<id>, migrate into their own schema, and their permissions reach the default roles', async () => {
-  const platform = await buildTestApp({ apps: [echoApp('alpha'), echoApp('beta')] });
-  try {
-    const user = await platform.createUser('mounted');
-    const created = await platform.app.inject({
-      method: 'POST',
-      url: '/alpha/api/notes',
-      headers: user.headers,
-      payload: { text: 'hi' },
+describeEachEngine('app mounting', ({ newDatabaseUrl }) => {
+  test('apps are mounted under /<id>, migrate into their own schema, and their permissions reach the default roles', async () => {
+    const platform = await buildTestApp({
+      databaseUrl: await newDatabaseUrl(),
+      apps: [echoApp('alpha'), echoApp('beta')],
     });
-    assert.equal(created.statusCode, 200, created.body);
-    assert.equal(
-      (await platform.app.inject({ method: 'POST', url: '/api/notes', headers: user.headers, payload: { text: 'x' } }))
-        .statusCode,
-      404,
-    );
-    const apps = (await platform.app.inject({ url: '/platform/api/apps', headers: user.headers })).json();
-    assert.deepEqual(
-      apps.items.map((item: { id: string; basePath: string }) => [item.id, item.basePath]),
-      [
-        ['alpha', '/alpha/'],
-        ['beta', '/beta/'],
-      ],
-    );
-  } finally {
-    await platform.close();
-  }
-});
+    try {
+      const user = await platform.createUser('mounted');
+      const created = await platform.app.inject({
+        method: 'POST',
+        url: '/alpha/api/notes',
+        headers: user.headers,
+        payload: { text: 'hi' },
+      });
+      assert.equal(created.statusCode, 200, created.body);
+      assert.equal(
+        (
+          await platform.app.inject({
+            method: 'POST',
+            url: '/api/notes',
+            headers: user.headers,
+            payload: { text: 'x' },
+          })
+        ).statusCode,
+        404,
+      );
+      const apps = (await platform.app.inject({ url: '/platform/api/apps', headers: user.headers })).json();
+      assert.deepEqual(
+        apps.items.map((item: { id: string; basePath: string }) => [item.id, item.basePath]),
+        [
+          ['alpha', '/alpha/'],
+          ['beta', '/beta/'],
+        ],
+      );
+    } finally {
+      await platform.close();
+    }
+  });
 
-test('MOUNT_AT_ROOT serves the single app at / with its own paths', async () => {
-  const platform = await buildTestApp({ apps: [echoApp('gamma')], env: { MOUNT_AT_ROOT: '1', APPS: 'gamma' } });
-  try {
-    const user = await platform.createUser('standalone');
-    assert.equal(
-      (await platform.app.inject({ method: 'POST', url: '/api/notes', headers: user.headers, payload: { text: 'x' } }))
-        .statusCode,
-      200,
-    );
-    assert.equal((await platform.app.inject({ url: '/healthz' })).statusCode, 200, 'kernel routes stay');
-  } finally {
-    await platform.close();
-  }
-});
+  test('MOUNT_AT_ROOT serves the single app at / with its own paths', async () => {
+    const platform = await buildTestApp({
+      databaseUrl: await newDatabaseUrl(),
+      apps: [echoApp('gamma')],
+      env: { MOUNT_AT_ROOT: '1', APPS: 'gamma' },
+    });
+    try {
+      const user = await platform.createUser('standalone');
+      assert.equal(
+        (
+          await platform.app.inject({
+            method: 'POST',
+            url: '/api/notes',
+            headers: user.headers,
+            payload: { text: 'x' },
+          })
+        ).statusCode,
+        200,
+      );
+      assert.equal((await platform.app.inject({ url: '/healthz' })).statusCode, 200, 'kernel routes stay');
+    } finally {
+      await platform.close();
+    }
+  });
 
-test('schema failures answer 400 by default and 422 for apps that declare it, always with the error shape', async () => {
-  const platform = await buildTestApp({ apps: [echoApp('plain'), echoApp('fastapi', 422)] });
-  try {
-    const user = await platform.createUser('validator');
-    const plain = await platform.app.inject({
-      method: 'POST',
-      url: '/plain/api/notes',
-      headers: user.headers,
-      payload: { text: '' },
+  test('schema failures answer 400 by default and 422 for apps that declare it, always with the error shape', async () => {
+    const platform = await buildTestApp({
+      databaseUrl: await newDatabaseUrl(),
+      apps: [echoApp('plain'), echoApp('fastapi', 422)],
     });
-    assert.equal(plain.statusCode, 400);
-    assert.equal(plain.json().error.code, 'validation_failed');
-    const fastapi = await platform.app.inject({
-      method: 'POST',
-      url: '/fastapi/api/notes',
-      headers: user.headers,
-      payload: { nope: 1 },
-    });
-    assert.equal(fastapi.statusCode, 422);
-    assert.equal(fastapi.json().error.code, 'validation_failed');
-  } finally {
-    await platform.close();
-  }
+    try {
+      const user = await platform.createUser('validator');
+      const plain = await platform.app.inject({
+        method: 'POST',
+        url: '/plain/api/notes',
+        headers: user.headers,
+        payload: { text: '' },
+      });
+      assert.equal(plain.statusCode, 400);
+      assert.equal(plain.json().error.code, 'validation_failed');
+      const fastapi = await platform.app.inject({
+        method: 'POST',
+        url: '/fastapi/api/notes',
+        headers: user.headers,
+        payload: { nope: 1 },
+      });
+      assert.equal(fastapi.statusCode, 422);
+      assert.equal(fastapi.json().error.code, 'validation_failed');
+    } finally {
+      await platform.close();
+    }
+  });
 });
 
 test('APPS selects the hosted apps and names unknown ones', async () => {
