@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Cron } from 'croner';
 import { and, desc, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
 import type { AppJob } from '../apps/define-app.ts';
 import type { Database, Executor } from '../db/database.ts';
-import { jobEvents, jobs, schedules } from '../db/kernel.schema.ts';
+import { jobEvents, jobs } from '../db/kernel.schema.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { CronSchedules } from './cron-schedules.ts';
 import type { JobStatus } from './job.schema.ts';
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -64,10 +64,15 @@ export class JobQueue {
   #pumpAgain = false;
   #pass: Promise<void> = Promise.resolve();
 
+  readonly #schedules: CronSchedules;
+
   constructor(options: { db: Database; logger: Logger; metrics?: Metrics }) {
     this.#db = options.db;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
+    this.#schedules = new CronSchedules(options.db, options.logger, (queue, payload, enqueueOptions) =>
+      this.enqueue(queue, payload, enqueueOptions),
+    );
   }
 
   register(job: AppJob): void {
@@ -209,7 +214,7 @@ export class JobQueue {
     if (this.#started) return;
     this.#started = true;
     this.#stopping = false;
-    await this.#syncSchedules();
+    await this.#schedules.sync(this.#handlers.values());
     this.#unlisten.push(await this.#db.listen(NOTIFY_CHANNEL, () => this.#pump()));
     this.#unlisten.push(
       await this.#db.listen(EVENTS_CHANNEL, (jobId) => {
@@ -265,7 +270,7 @@ export class JobQueue {
 
   async #pumpOnce(): Promise<void> {
     await this.#reapExpiredLeases();
-    await this.#fireDueSchedules();
+    await this.#schedules.fireDue();
     for (const [queue, definition] of this.#handlers) {
       const limit = definition.concurrency ?? 1;
       while ((this.#activePerQueue.get(queue) ?? 0) < limit && !this.#stopping) {
@@ -454,69 +459,8 @@ export class JobQueue {
     });
   }
 
-  async #syncSchedules(): Promise<void> {
-    for (const definition of this.#handlers.values()) {
-      for (const schedule of definition.schedules ?? []) {
-        const timezone = schedule.timezone ?? 'UTC';
-        const next = nextRun(schedule.cron, timezone, new Date());
-        await this.#db.orm
-          .insert(schedules)
-          .values({
-            name: schedule.name,
-            cron: schedule.cron,
-            timezone,
-            queue: definition.queue,
-            payload: schedule.payload ?? {},
-            nextRunAt: next,
-          })
-          .onConflictDoUpdate({
-            target: schedules.name,
-            // A changed cron expression reschedules; an unchanged one keeps its pending tick.
-            set: {
-              cron: schedule.cron,
-              timezone,
-              queue: definition.queue,
-              payload: schedule.payload ?? {},
-              nextRunAt: sql`case when ${schedules.cron} = ${schedule.cron} then ${schedules.nextRunAt} else ${next.toISOString()}::timestamptz end`,
-            },
-          });
-      }
-    }
-  }
-
-  /** Exactly one process wins each tick: the one whose compare-and-set moves next_run_at on. */
-  async #fireDueSchedules(): Promise<void> {
-    const due = await this.#db.orm
-      .select()
-      .from(schedules)
-      .where(and(eq(schedules.enabled, true), sql`${schedules.nextRunAt} <= now()`));
-    for (const schedule of due) {
-      const next = nextRun(schedule.cron, schedule.timezone, new Date());
-      const won = await this.#db.transaction(async (tx) => {
-        const [moved] = await tx
-          .update(schedules)
-          .set({ nextRunAt: next, lastRunAt: schedule.nextRunAt })
-          .where(and(eq(schedules.name, schedule.name), eq(schedules.nextRunAt, schedule.nextRunAt)))
-          .returning({ name: schedules.name });
-        if (!moved) return false;
-        await this.enqueue(schedule.queue, schedule.payload, {
-          idempotencyKey: `cron:${schedule.name}:${schedule.nextRunAt.toISOString()}`,
-          executor: tx,
-        });
-        return true;
-      });
-      if (won) this.#logger.debug({ schedule: schedule.name }, 'schedule fired');
-    }
-  }
-
   async #appendEvent(jobId: string, type: string, data: unknown, executor: Executor = this.#db.orm): Promise<void> {
     await executor.insert(jobEvents).values({ jobId, type, data: data ?? {} });
     await executor.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${jobId})`);
   }
-}
-
-function nextRun(cron: string, timezone: string, after: Date): Date {
-  const next = new Cron(cron, { timezone, paused: true }).nextRun(after);
-  if (!next) throw new Error(`cron expression never fires: ${cron}`);
-  return next;
 }
