@@ -2,7 +2,9 @@
 export { fcCorrelation, fcMatrix, nodeSeries, pearson } from './analysis/fc.ts';
 export { psdPeakHz, welch } from './analysis/psd.ts';
 export { classify, findEquilibrium, pointContext } from './cont/equilibrium.ts';
+export { firstLyapunovCoefficient } from './cont/hopf-normal-form.ts';
 export { continueEquilibrium, DEFAULT_SETTINGS } from './cont/palc.ts';
+export { continuePeriodicOrbit, DEFAULT_ORBIT_SETTINGS, type OrbitBranch } from './cont/po-shooting.ts';
 export { parseContinuationDocument, parseContinuationSpec, runContinuation } from './cont/spec.ts';
 export { EngineError } from './errors.ts';
 export type { Expr } from './expr/ast.ts';
@@ -19,6 +21,7 @@ export { CORE_MODELS_DIR, coreModel, coreModels, loadModelDir, loadModelYaml } f
 export { normalizeModel } from './model/normalize.ts';
 export type { Model } from './model/types.ts';
 export { ModelError } from './model/types.ts';
+export { kernelSamples, volterraKernel } from './sim/bold.ts';
 export { buildNetwork, type Connectome, connectomeFromRows } from './sim/connectivity.ts';
 export { COUPLING_CATALOGUE, couplingFromCatalogue, couplingFromDocument } from './sim/coupling.ts';
 export { normalizeIntegrator } from './sim/integrator-catalogue.ts';

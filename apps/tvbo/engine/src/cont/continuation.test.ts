@@ -91,3 +91,34 @@ test('JansenRit branch in mu: folds and Hopf points are classified', () => {
     );
   });
 });
+
+test('PO branches of both G2D fixtures start at T = 2π/0.06 and are stable near HB1; l1 < 0 there (spec test 8)', (t) => {
+  const dir = sharedData(t, 'tvbo', 'continuations');
+  if (!dir) return;
+  for (const file of ['Generic2dOscillator-bifurcation.yaml', 'Generic2dOscillator-bifurcation-full.yaml']) {
+    const [spec] = parseContinuationDocument(
+      parseYaml(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>,
+    );
+    const result = runContinuation(coreModel('Generic2dOscillator'), spec, { maxOrbitSteps: 12 });
+    const [equilibria, ...orbits] = result.branches;
+    const hopfs = equilibria.specialPoints.filter((p) => p.type === 'HB');
+    assert.ok(hopfs[0].l1! < 0, `l1 at HB1 ${hopfs[0].l1}`);
+    assert.equal(orbits.length, 2, file);
+    for (const orbit of orbits) {
+      assert.equal(orbit.kind, 'periodic_orbit');
+      const period = orbit.kind === 'periodic_orbit' ? orbit.points[0].period : Number.NaN;
+      assert.ok(Math.abs(period / ((2 * Math.PI) / 0.06) - 1) <= 1e-4, `${file} T ${period}`);
+    }
+    // Near HB1 the nontrivial multiplier is just below 1; `stable` needs it below 1 − 1e-6, which the tiny first steps
+    // of the -full fixture (ds 1e-4) only reach after a few points.
+    const first = orbits[0];
+    assert.ok(first.kind === 'periodic_orbit');
+    for (const p of first.points.slice(1))
+      assert.ok(
+        p.multipliers.every((mu) => Math.hypot(mu.re, mu.im) < 1),
+        file,
+      );
+    assert.ok(first.points.at(-1)!.stable, `${file} stable near HB1`);
+    if (file.endsWith('-full.yaml')) assert.ok(result.warnings.some((w) => w.startsWith('method_substituted')));
+  }
+});

@@ -5,6 +5,7 @@
  */
 import { determinant, type Eigenvalue, eigenvalues, solve } from '../linalg/dense.ts';
 import type { PointContext } from './equilibrium.ts';
+import { firstLyapunovCoefficient } from './hopf-normal-form.ts';
 
 export type ContinuationSettings = {
   parameter: string;
@@ -54,6 +55,8 @@ export type SpecialPoint = {
   param: number;
   x: number[];
   omega?: number;
+  /** First Lyapunov coefficient at HB: < 0 supercritical, > 0 subcritical. */
+  l1?: number;
 };
 
 export type Branch = { parameter: string; points: BranchPoint[]; specialPoints: SpecialPoint[]; stopReasons: string[] };
@@ -179,6 +182,10 @@ export function continueEquilibrium(ctx: PointContext, x0: Float64Array, setting
   const points = states.map((s, k) => describe(s, k));
   const specialPoints: SpecialPoint[] = [];
   const counters: Record<string, number> = {};
+  const lyapunovAt = (u: Float64Array, omega: number): number => {
+    ctx.P[pIndex] = u[n];
+    return firstLyapunovCoefficient(ctx, u.slice(0, n), omega);
+  };
   const add = (type: SpecialPoint['type'], index: number, u: Float64Array, omega?: number): void => {
     counters[type] = (counters[type] ?? 0) + 1;
     specialPoints.push({
@@ -188,6 +195,7 @@ export function continueEquilibrium(ctx: PointContext, x0: Float64Array, setting
       param: u[n],
       x: Array.from(u.subarray(0, n)),
       omega,
+      l1: type === 'HB' && omega ? lyapunovAt(u, omega) : undefined,
     });
   };
 

@@ -1,12 +1,14 @@
 /**
  * tvbo continuation YAML → native run (spec 03-tvbo §B8). Options this engine does not interpret (BifurcationKit
- * `options`, `software`, codim-2 runs, periodic-orbit branches) are kept and reported as warnings.
+ * `options`, `software`, codim-2 runs, branches from folds/BPs) are kept and reported as warnings. Periodic-orbit
+ * branches from Hopf points run by multiple shooting (a `collocation` request → warning `method_substituted`).
  */
 import { EngineError } from '../errors.ts';
 import { toNumber } from '../model/normalize.ts';
 import type { Model } from '../model/types.ts';
 import { findEquilibrium, pointContext } from './equilibrium.ts';
 import { type Branch, type ContinuationSettings, continueEquilibrium, DEFAULT_SETTINGS } from './palc.ts';
+import { orbitBranchesFromHopf, type PeriodicOrbitBranch } from './po-branches.ts';
 
 type Doc = Record<string, unknown>;
 
@@ -92,7 +94,6 @@ export function parseContinuationSpec(doc: Doc): ContinuationSpec {
     sourcePoint: String(b.source_point ?? 'hopf:-1'),
     options: b,
   }));
-  if (branches.length > 0) warnings.push('not_supported: periodic-orbit branches (native shooting not implemented)');
   return {
     name: String(doc.name ?? 'continuation'),
     dynamics: typeof doc.dynamics === 'string' ? doc.dynamics : undefined,
@@ -123,11 +124,16 @@ export function parseContinuationDocument(doc: Doc): ContinuationSpec[] {
 
 export type ContinuationResult = {
   name: string;
-  branches: (Branch & { name: string; kind: 'equilibrium' })[];
+  branches: ((Branch & { name: string; kind: 'equilibrium' }) | PeriodicOrbitBranch)[];
   warnings: string[];
 };
 
-export function runContinuation(model: Model, spec: ContinuationSpec): ContinuationResult {
+/** `maxOrbitSteps` caps every periodic-orbit branch (callers bound the cost of shooting runs). */
+export function runContinuation(
+  model: Model,
+  spec: ContinuationSpec,
+  options: { maxOrbitSteps?: number } = {},
+): ContinuationResult {
   const ctx = pointContext(model, [spec.settings.parameter], spec.parameters, spec.couplingInputs);
   const method = spec.initialState.method;
   const start = findEquilibrium(ctx, {
@@ -136,9 +142,11 @@ export function runContinuation(model: Model, spec: ContinuationSpec): Continuat
     values: spec.initialState.values,
   });
   const branch = continueEquilibrium(ctx, start.x, spec.settings);
+  const warnings = [...spec.warnings, ...start.warnings];
+  const orbits = spec.branches.flatMap((b) => orbitBranchesFromHopf(ctx, branch, spec.settings, b, warnings, options));
   return {
     name: spec.name,
-    branches: [{ ...branch, name: spec.name, kind: 'equilibrium' }],
-    warnings: [...spec.warnings, ...start.warnings],
+    branches: [{ ...branch, name: spec.name, kind: 'equilibrium' }, ...orbits],
+    warnings,
   };
 }

@@ -3,10 +3,18 @@
  * every step and stores `[time][voi][node]` samples in flat arrays.
  */
 import { EngineError } from '../errors.ts';
+import { boldFilter } from './bold.ts';
 import { roundHalfEven } from './connectivity.ts';
 
-export type MonitorName = 'Raw' | 'SubSample' | 'TemporalAverage' | 'GlobalAverage';
-export type MonitorConfig = { name: string; period?: number; variables_of_interest?: string[]; label?: string };
+export type MonitorName = 'Raw' | 'SubSample' | 'TemporalAverage' | 'GlobalAverage' | 'Bold';
+export type MonitorConfig = {
+  name: string;
+  period?: number;
+  variables_of_interest?: string[];
+  label?: string;
+  /** Bold only: kernel length in ms. */
+  hrf_length?: number;
+};
 
 export type MonitorOutput = {
   name: string;
@@ -29,6 +37,7 @@ export interface Monitor {
 }
 
 const DEFAULT_PERIOD = 0.9765625;
+const DEFAULT_BOLD_PERIOD = 2000;
 
 /** Appends fixed-width samples into one growing buffer (no per-sample allocation on long Raw runs). */
 class Recorder {
@@ -89,7 +98,7 @@ export function createMonitor(config: MonitorConfig, dt: number, n: number, voi:
       output: (drop) => ({ ...base(dt, n), ...rec.finish(drop) }),
     };
   }
-  const istep = monitorStep(config.period ?? DEFAULT_PERIOD, dt, warnings);
+  const istep = monitorStep(config.period ?? (name === 'Bold' ? DEFAULT_BOLD_PERIOD : DEFAULT_PERIOD), dt, warnings);
   const period = istep * dt;
   if (name === 'SubSample') {
     const rec = new Recorder(width);
@@ -139,6 +148,19 @@ export function createMonitor(config: MonitorConfig, dt: number, n: number, voi:
         for (let k = 0; k < istep; k++) for (let c = 0; c < width; c++) mean[c] += stock[k * width + c];
         for (let c = 0; c < width; c++) mean[c] /= istep;
         rec.push((s - istep / 2) * dt, mean);
+      },
+      output: (drop) => ({ ...base(period, n), ...rec.finish(drop) }),
+    };
+  }
+  if (name === 'Bold') {
+    const rec = new Recorder(width);
+    const filter = boldFilter(dt, istep, width, config.hrf_length);
+    return {
+      warnings,
+      record(s, X) {
+        voi.read(X, scratch);
+        const sample = filter.step(s, scratch);
+        if (sample) rec.push(s * dt, sample);
       },
       output: (drop) => ({ ...base(period, n), ...rec.finish(drop) }),
     };
