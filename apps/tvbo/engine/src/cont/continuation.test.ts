@@ -6,7 +6,7 @@ import { sharedData } from '@platform/testing/shared-data.ts';
 import { parseYaml } from '../io/yaml.ts';
 import { coreModel } from '../model/library.ts';
 import { findEquilibrium, pointContext } from './equilibrium.ts';
-import { continueEquilibrium, DEFAULT_SETTINGS } from './palc.ts';
+import { continueEquilibrium, DEFAULT_SETTINGS, type SpecialPoint } from './palc.ts';
 import { parseContinuationDocument, runContinuation } from './spec.ts';
 
 // Closed form for G2D defaults: trace J = 0 at V = 1 ∓ √6/3 on the branch a = V³ − 3V² + 10V, where det J = 9d²
@@ -18,7 +18,7 @@ function checkG2dBranch(file: string, dir: string): void {
   assert.equal(spec.settings.parameter, 'a');
   const result = runContinuation(coreModel('Generic2dOscillator'), spec);
   const branch = result.branches[0];
-  const hopfs = branch.specialPoints.filter((p) => p.type === 'HB');
+  const hopfs = branch.specialPoints.filter((p): p is SpecialPoint => p.type === 'HB');
   assert.equal(hopfs.length, 2, JSON.stringify(branch.specialPoints.map((p) => [p.type, p.param])));
   hopfs.forEach((h, k) => {
     assert.ok(Math.abs(h.param - HOPF[k]) <= 1e-6, `HB${k + 1} at ${h.param}`);
@@ -101,7 +101,7 @@ test('PO branches of both G2D fixtures start at T = 2π/0.06 and are stable near
     );
     const result = runContinuation(coreModel('Generic2dOscillator'), spec, { maxOrbitSteps: 12 });
     const [equilibria, ...orbits] = result.branches;
-    const hopfs = equilibria.specialPoints.filter((p) => p.type === 'HB');
+    const hopfs = equilibria.specialPoints.filter((p): p is SpecialPoint => p.type === 'HB');
     assert.ok(hopfs[0].l1! < 0, `l1 at HB1 ${hopfs[0].l1}`);
     assert.equal(orbits.length, 2, file);
     for (const orbit of orbits) {

@@ -72,8 +72,8 @@ export function continuePeriodicOrbit(ctx: PointContext, hopf: HopfSeed, setting
   const m = settings.segments;
   const size = m * n + 2;
   const steps = Math.max(1, Math.round(settings.stepsPerPeriod / m));
-  let phaseRef = new Float64Array(n);
-  let phaseDir = new Float64Array(n);
+  let phaseRef: Float64Array = new Float64Array(n);
+  let phaseDir: Float64Array = new Float64Array(n);
 
   /** Residuals (m·n + 1) and their Jacobian (m·n + 1) × size, row-major. */
   const evaluate = (U: Float64Array): Evaluation => {
