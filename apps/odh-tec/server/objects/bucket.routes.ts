@@ -1,0 +1,121 @@
+import { CreateBucketCommand, DeleteBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { auditContextOf } from '@platform/kernel/audit/audit-context.ts';
+import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
+import type { Kernel } from '@platform/kernel/kernel.ts';
+import type { ConnectionService } from '../connections/connection.service.ts';
+import { PERMISSIONS } from '../odh-tec.permissions.ts';
+import { storageErrorResponses } from '../storage/storage-error.schema.ts';
+import { s3CodeOf } from '../storage/storage-errors.ts';
+import { assertBucketName } from '../storage/storage-names.ts';
+import { withLocation } from './location-client.ts';
+import {
+  type BucketList,
+  BucketList as BucketListSchema,
+  BucketMessage,
+  BucketParams,
+  CreateBucketBody,
+  LocationQuery,
+} from './object.schema.ts';
+
+const tags = ['odh-tec objects'];
+
+/** `/api/buckets`: list with one ListBuckets and no HeadBucket per bucket; create and delete (spec 01-odh-tec M2). */
+export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connections: ConnectionService }> = async (
+  app,
+  { kernel, connections },
+) => {
+  app.get(
+    '/api/buckets',
+    {
+      schema: {
+        tags,
+        summary: 'Buckets of a location',
+        querystring: LocationQuery,
+        response: { 200: BucketListSchema, ...errorResponses, ...storageErrorResponses },
+      },
+    },
+    async (request) =>
+      withLocation(
+        connections,
+        request,
+        PERMISSIONS.objectsRead,
+        request.query.location,
+        async (client, connection): Promise<BucketList> => {
+          try {
+            const answer = await client.send(new ListBucketsCommand({}));
+            return {
+              owner: answer.Owner ? { DisplayName: answer.Owner.DisplayName ?? '', ID: answer.Owner.ID ?? '' } : null,
+              defaultBucket: connection.defaultBucket,
+              listDenied: false,
+              buckets: (answer.Buckets ?? []).map((bucket) => ({
+                Name: bucket.Name ?? '',
+                ...(bucket.CreationDate ? { CreationDate: bucket.CreationDate.toISOString() } : {}),
+              })),
+            };
+          } catch (error) {
+            // Credentials scoped to one bucket cannot list buckets; the default bucket still works (spec M2).
+            if (s3CodeOf(error) !== 'AccessDenied') throw error;
+            return {
+              owner: null,
+              defaultBucket: connection.defaultBucket,
+              listDenied: true,
+              buckets: connection.defaultBucket ? [{ Name: connection.defaultBucket }] : [],
+            };
+          }
+        },
+      ),
+  );
+
+  app.post(
+    '/api/buckets',
+    {
+      schema: {
+        tags,
+        summary: 'Create a bucket',
+        querystring: LocationQuery,
+        body: CreateBucketBody,
+        response: { 201: BucketMessage, ...errorResponses, ...storageErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { bucketName } = request.body;
+      assertBucketName(bucketName);
+      await withLocation(connections, request, PERMISSIONS.bucketsManage, request.query.location, (client) =>
+        client.send(new CreateBucketCommand({ Bucket: bucketName })),
+      );
+      await kernel.audit.record(auditContextOf(request), {
+        action: 'odh-tec.bucket.create',
+        targetType: 'odh-tec.bucket',
+        targetId: `${request.query.location}/${bucketName}`,
+      });
+      return reply.status(201).send({ message: 'Bucket created successfully', bucket: { Name: bucketName } });
+    },
+  );
+
+  app.delete(
+    '/api/buckets/:bucketName',
+    {
+      schema: {
+        tags,
+        summary: 'Delete an empty bucket',
+        params: BucketParams,
+        querystring: LocationQuery,
+        response: { 200: BucketMessage, ...errorResponses, ...storageErrorResponses },
+      },
+    },
+    async (request) => {
+      const { bucketName } = request.params;
+      assertBucketName(bucketName);
+      await withLocation(connections, request, PERMISSIONS.bucketsManage, request.query.location, (client) =>
+        client.send(new DeleteBucketCommand({ Bucket: bucketName })),
+      );
+      await kernel.audit.record(auditContextOf(request), {
+        action: 'odh-tec.bucket.delete',
+        targetType: 'odh-tec.bucket',
+        targetId: `${request.query.location}/${bucketName}`,
+      });
+      return { message: 'Bucket deleted successfully' };
+    },
+  );
+};

@@ -1,0 +1,69 @@
+import { type Static, Type } from 'typebox';
+
+export const LocationQuery = Type.Object({
+  /** a connection id */
+  location: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'location (connection) id' })),
+});
+
+export const BucketParams = Type.Object({ bucketName: Type.String({ minLength: 1, maxLength: 255 }) });
+
+/**
+ * A bucket and an encoded key or prefix (spec `:encodedKey`, `:encodedPrefix`). The key is the route's wildcard: the
+ * router caps named parameters at 100 characters, far below the base64 of a 1024-byte key, and raw standard base64 may
+ * contain `/`.
+ */
+export const BucketKeyParams = Type.Object({
+  bucketName: Type.String({ minLength: 1, maxLength: 255 }),
+  /** base64url (or standard base64) of the UTF-8 key or prefix; `there_is_no_prefix` for the empty prefix */
+  '*': Type.String({ minLength: 1, maxLength: 4096 }),
+});
+export type BucketKeyParams = Static<typeof BucketKeyParams>;
+
+export const ListObjectsQuery = Type.Object({
+  location: LocationQuery.properties.location,
+  /** the previous page's nextContinuationToken */
+  continuationToken: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  /** page size; keys and folders both count */
+  maxKeys: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+export type ListObjectsQuery = Static<typeof ListObjectsQuery>;
+
+export const BucketList = Type.Object({
+  owner: Type.Union([Type.Object({ DisplayName: Type.String(), ID: Type.String() }), Type.Null()]),
+  defaultBucket: Type.String(),
+  /** ListBuckets was denied: only the default bucket is shown */
+  listDenied: Type.Boolean(),
+  buckets: Type.Array(Type.Object({ Name: Type.String(), CreationDate: Type.Optional(Type.String()) })),
+});
+export type BucketList = Static<typeof BucketList>;
+
+export const ObjectPage = Type.Object({
+  objects: Type.Array(
+    Type.Object({
+      Key: Type.String(),
+      LastModified: Type.Union([Type.String(), Type.Null()]),
+      Size: Type.Number(),
+      ETag: Type.Union([Type.String(), Type.Null()]),
+      StorageClass: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  prefixes: Type.Array(Type.Object({ Prefix: Type.String() })),
+  nextContinuationToken: Type.Union([Type.String(), Type.Null()]),
+  isTruncated: Type.Boolean(),
+  /** folder markers (`.s3keep`) left out of `objects` */
+  hiddenCount: Type.Integer(),
+});
+export type ObjectPage = Static<typeof ObjectPage>;
+
+export const DeleteResult = Type.Object({ deleted: Type.Boolean(), count: Type.Integer() });
+export const CreatedFolder = Type.Object({ key: Type.String() });
+
+export const CreateBucketBody = Type.Object(
+  { bucketName: Type.String({ minLength: 1, maxLength: 255, description: 'S3 bucket name' }) },
+  { additionalProperties: false },
+);
+
+export const BucketMessage = Type.Object({
+  message: Type.String(),
+  bucket: Type.Optional(Type.Object({ Name: Type.String() })),
+});

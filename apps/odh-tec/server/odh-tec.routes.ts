@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Kernel } from '@platform/kernel/kernel.ts';
+import { Type } from 'typebox';
+import { connectionRoutes } from './connections/connection.routes.ts';
+import { ConnectionService } from './connections/connection.service.ts';
+import { bucketRoutes } from './objects/bucket.routes.ts';
+import { objectRoutes } from './objects/object.routes.ts';
+import { vramRoutes } from './vram/vram.routes.ts';
+
+/** Every route of the app, mounted by the kernel under `/odh-tec` (or `/` standalone). */
+export const odhTecRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (app, { kernel }) => {
+  const connections = new ConnectionService(kernel);
+
+  // Upstream's status probe, public like in the architecture document.
+  app.get(
+    '/api',
+    {
+      config: { public: true },
+      schema: { tags: ['odh-tec'], summary: 'Status', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  await app.register(connectionRoutes, { kernel, connections });
+  await app.register(bucketRoutes, { kernel, connections });
+  await app.register(objectRoutes, { kernel, connections });
+  await app.register(vramRoutes, { connections });
+};
