@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import { platformApp } from './app.ts';
 import { selectApps } from './apps/app-registry.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
+import { serverOptions } from './http/server-options.ts';
 import { createKernel } from './kernel.ts';
 import { createLogger } from './logging/logger.ts';
 
@@ -14,14 +15,7 @@ async function main(): Promise<void> {
   const apps = await selectApps(config);
   const kernel = await createKernel(config, { apps, logger });
 
-  const app = Fastify({
-    loggerInstance: logger,
-    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
-    bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
-    routerOptions: { maxParamLength: 1000 },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify(serverOptions(config, logger)).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(platformApp, { kernel });
 
   // Workers listen too: probes and /metrics need an HTTP endpoint in every pod.

@@ -8,6 +8,7 @@ import { loadConfig } from '@platform/kernel/config/load-config.ts';
 import { generateKey } from '@platform/kernel/crypto/fernet.ts';
 import { createDatabase, type Database } from '@platform/kernel/db/database.ts';
 import { runMigrations } from '@platform/kernel/db/migrator.ts';
+import { serverOptions } from '@platform/kernel/http/server-options.ts';
 import { SESSION_COOKIE } from '@platform/kernel/identity/authenticate.plugin.ts';
 import { createKernel, type Kernel, migrationUnitsOf } from '@platform/kernel/kernel.ts';
 import { createLogger } from '@platform/kernel/logging/logger.ts';
@@ -73,10 +74,7 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
   });
   const logger = createLogger({ level: config.logLevel, destination: options.logStream as never });
   const kernel = await createKernel(config, { apps, logger, database, bus: options.bus, skipMigrations: true });
-  const app = Fastify({
-    loggerInstance: logger,
-    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
-  });
+  const app = Fastify(serverOptions(config, logger));
   await app.register(platformApp, { kernel, portal: options.portal ?? false });
   await app.ready();
   if (options.startBackground) await kernel.start();

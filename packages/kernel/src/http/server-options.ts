@@ -1,0 +1,16 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyServerOptions } from 'fastify';
+import type { Config } from '../config/load-config.ts';
+import type { Logger } from '../logging/logger.ts';
+
+/** The Fastify options of every platform process; tests build their apps with the same ones. */
+export const serverOptions = (config: Config, logger: Logger): FastifyServerOptions => ({
+  loggerInstance: logger,
+  // X-Forwarded-For is believed only from the configured proxies.
+  trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
+  bodyLimit: 1024 * 1024,
+  requestIdHeader: 'x-request-id',
+  genReqId: () => randomUUID(),
+  // Object keys travel in path parameters and may be long (S3 allows 1024 bytes, more once encoded).
+  routerOptions: { maxParamLength: 4096 },
+});
