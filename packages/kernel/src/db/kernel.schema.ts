@@ -95,6 +95,7 @@ export const auditLog = kernelSchema.table('audit_log', {
 export const jobs = kernelSchema.table('jobs', {
   id: uuid('id').primaryKey().defaultRandom(),
   queue: text('queue').notNull(),
+  title: text('title'),
   payload: jsonb('payload').notNull().default({}),
   status: text('status').notNull().default('queued'),
   priority: integer('priority').notNull().default(0),

@@ -28,6 +28,8 @@ export class PermanentJobError extends Error {
 }
 
 export interface EnqueueOptions {
+  /** What people see in job lists, e.g. `Upload model.safetensors`. */
+  title?: string;
   idempotencyKey?: string;
   ownerId?: string | null;
   runAt?: Date;
@@ -91,6 +93,7 @@ export class JobQueue {
       .insert(jobs)
       .values({
         queue,
+        title: options.title ?? null,
         payload: payload ?? {},
         idempotencyKey: options.idempotencyKey ?? null,
         ownerId: options.ownerId ?? null,

@@ -6,6 +6,7 @@ const iso = (date: Date | null): string | null => (date ? date.toISOString() : n
 export const presentJob = (row: JobRow) => ({
   id: row.id,
   queue: row.queue,
+  name: row.title ?? row.queue,
   status: row.status as JobStatus,
   attempts: row.attempts,
   maxAttempts: row.maxAttempts,

@@ -28,6 +28,8 @@ export const JobView = Type.Object({
   id: Type.String({ format: 'uuid', description: 'job id' }),
   /** queue, `<app>.<job>` */
   queue: Type.String({ description: 'queue name, <app>.<job>' }),
+  /** what people see: the job's title, else its queue */
+  name: Type.String({ description: 'title, or the queue when untitled' }),
   status: JobStatus,
   /** attempts made so far */
   attempts: Type.Integer({ description: 'attempts made so far' }),
