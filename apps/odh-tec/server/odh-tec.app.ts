@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineApp } from '@platform/kernel/apps/define-app.ts';
 import { loadMigrations } from '@platform/kernel/db/migrator.ts';
+import { startEmbeddedS3ForKernel } from './embedded/embedded-s3.ts';
 import { permissionDeclarations, policies } from './odh-tec.permissions.ts';
 import { odhTecRoutes } from './odh-tec.routes.ts';
 
@@ -18,4 +19,6 @@ export const odhTecApp = defineApp({
   policies,
   // Upstream clients expect 400 for bad input (spec 00-platform "HTTP").
   validationStatus: 400,
+  // The `embedded` location: the in-process S3 server under DATA_DIR (spec 01-odh-tec M1, acceptance 26).
+  start: startEmbeddedS3ForKernel,
 });

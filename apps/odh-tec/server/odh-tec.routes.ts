@@ -3,13 +3,17 @@ import type { Kernel } from '@platform/kernel/kernel.ts';
 import { Type } from 'typebox';
 import { connectionRoutes } from './connections/connection.routes.ts';
 import { ConnectionService } from './connections/connection.service.ts';
+import { locationRoutes } from './locations/location.routes.ts';
+import { LocationService } from './locations/location.service.ts';
 import { bucketRoutes } from './objects/bucket.routes.ts';
+import { downloadRoutes } from './objects/download.routes.ts';
 import { objectRoutes } from './objects/object.routes.ts';
 import { vramRoutes } from './vram/vram.routes.ts';
 
 /** Every route of the app, mounted by the kernel under `/odh-tec` (or `/` standalone). */
 export const odhTecRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (app, { kernel }) => {
   const connections = new ConnectionService(kernel);
+  const locations = new LocationService(kernel, connections);
 
   // Upstream's status probe, public like in the architecture document.
   app.get(
@@ -22,7 +26,9 @@ export const odhTecRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async
   );
 
   await app.register(connectionRoutes, { kernel, connections });
-  await app.register(bucketRoutes, { kernel, connections });
-  await app.register(objectRoutes, { kernel, connections });
-  await app.register(vramRoutes, { connections });
+  await app.register(locationRoutes, { locations });
+  await app.register(bucketRoutes, { kernel, locations });
+  await app.register(objectRoutes, { kernel, locations });
+  await app.register(downloadRoutes, { kernel, locations });
+  await app.register(vramRoutes, { locations });
 };

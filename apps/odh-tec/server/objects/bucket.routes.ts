@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditContextOf } from '@platform/kernel/audit/audit-context.ts';
 import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
-import type { ConnectionService } from '../connections/connection.service.ts';
+import type { LocationService } from '../locations/location.service.ts';
 import { PERMISSIONS } from '../odh-tec.permissions.ts';
 import { storageErrorResponses } from '../storage/storage-error.schema.ts';
 import { s3CodeOf } from '../storage/storage-errors.ts';
@@ -21,9 +21,9 @@ import {
 const tags = ['odh-tec objects'];
 
 /** `/api/buckets`: list with one ListBuckets and no HeadBucket per bucket; create and delete (spec 01-odh-tec M2). */
-export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connections: ConnectionService }> = async (
+export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations: LocationService }> = async (
   app,
-  { kernel, connections },
+  { kernel, locations },
 ) => {
   app.get(
     '/api/buckets',
@@ -37,16 +37,16 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connectio
     },
     async (request) =>
       withLocation(
-        connections,
+        locations,
         request,
         PERMISSIONS.objectsRead,
         request.query.location,
-        async (client, connection): Promise<BucketList> => {
+        async (client, location): Promise<BucketList> => {
           try {
             const answer = await client.send(new ListBucketsCommand({}));
             return {
               owner: answer.Owner ? { DisplayName: answer.Owner.DisplayName ?? '', ID: answer.Owner.ID ?? '' } : null,
-              defaultBucket: connection.defaultBucket,
+              defaultBucket: location.defaultBucket,
               listDenied: false,
               buckets: (answer.Buckets ?? []).map((bucket) => ({
                 Name: bucket.Name ?? '',
@@ -58,9 +58,9 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connectio
             if (s3CodeOf(error) !== 'AccessDenied') throw error;
             return {
               owner: null,
-              defaultBucket: connection.defaultBucket,
+              defaultBucket: location.defaultBucket,
               listDenied: true,
-              buckets: connection.defaultBucket ? [{ Name: connection.defaultBucket }] : [],
+              buckets: location.defaultBucket ? [{ Name: location.defaultBucket }] : [],
             };
           }
         },
@@ -81,13 +81,20 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connectio
     async (request, reply) => {
       const { bucketName } = request.body;
       assertBucketName(bucketName);
-      await withLocation(connections, request, PERMISSIONS.bucketsManage, request.query.location, (client) =>
-        client.send(new CreateBucketCommand({ Bucket: bucketName })),
+      const locationId = await withLocation(
+        locations,
+        request,
+        PERMISSIONS.bucketsManage,
+        request.query.location,
+        async (client, location) => {
+          await client.send(new CreateBucketCommand({ Bucket: bucketName }));
+          return location.id;
+        },
       );
       await kernel.audit.record(auditContextOf(request), {
         action: 'odh-tec.bucket.create',
         targetType: 'odh-tec.bucket',
-        targetId: `${request.query.location}/${bucketName}`,
+        targetId: `${locationId}/${bucketName}`,
       });
       return reply.status(201).send({ message: 'Bucket created successfully', bucket: { Name: bucketName } });
     },
@@ -107,13 +114,20 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connectio
     async (request) => {
       const { bucketName } = request.params;
       assertBucketName(bucketName);
-      await withLocation(connections, request, PERMISSIONS.bucketsManage, request.query.location, (client) =>
-        client.send(new DeleteBucketCommand({ Bucket: bucketName })),
+      const locationId = await withLocation(
+        locations,
+        request,
+        PERMISSIONS.bucketsManage,
+        request.query.location,
+        async (client, location) => {
+          await client.send(new DeleteBucketCommand({ Bucket: bucketName }));
+          return location.id;
+        },
       );
       await kernel.audit.record(auditContextOf(request), {
         action: 'odh-tec.bucket.delete',
         targetType: 'odh-tec.bucket',
-        targetId: `${request.query.location}/${bucketName}`,
+        targetId: `${locationId}/${bucketName}`,
       });
       return { message: 'Bucket deleted successfully' };
     },

@@ -10,7 +10,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditContextOf } from '@platform/kernel/audit/audit-context.ts';
 import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
-import type { ConnectionService } from '../connections/connection.service.ts';
+import type { LocationService } from '../locations/location.service.ts';
 import { PERMISSIONS } from '../odh-tec.permissions.ts';
 import { assertValidKey, decodeKey, decodePrefix } from '../storage/key-codec.ts';
 import { storageErrorResponses } from '../storage/storage-error.schema.ts';
@@ -84,10 +84,10 @@ async function deletePrefix(client: S3Client, bucket: string, prefix: string): P
   }
 }
 
-/** Browsing through a connection: list with folders and cursor pagination, exact-key delete, create folder. */
-export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connections: ConnectionService }> = async (
+/** Browsing a location: list with folders and cursor pagination, exact-key delete, create folder. */
+export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations: LocationService }> = async (
   app,
-  { kernel, connections },
+  { kernel, locations },
 ) => {
   const listSchema = {
     tags,
@@ -100,7 +100,7 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connectio
     { schema: { ...listSchema, summary: 'Objects and folders at the top of a bucket', params: BucketParams } },
     async (request) => {
       assertBucketName(request.params.bucketName);
-      return withLocation(connections, request, PERMISSIONS.objectsRead, request.query.location, (client) =>
+      return withLocation(locations, request, PERMISSIONS.objectsRead, request.query.location, (client) =>
         listPage(client, request.params.bucketName, '', request.query),
       );
     },
@@ -118,7 +118,7 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connectio
     async (request) => {
       assertBucketName(request.params.bucketName);
       const prefix = decodePrefix(request.params['*']);
-      return withLocation(connections, request, PERMISSIONS.objectsRead, request.query.location, (client) =>
+      return withLocation(locations, request, PERMISSIONS.objectsRead, request.query.location, (client) =>
         listPage(client, request.params.bucketName, prefix, request.query),
       );
     },
@@ -140,25 +140,27 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connectio
       assertBucketName(bucket);
       const key = decodeKey(request.params['*']);
       const result = await withLocation(
-        connections,
+        locations,
         request,
         PERMISSIONS.objectsDelete,
         request.query.location,
-        async (client) => {
-          if (key.endsWith('/')) return { deleted: true, count: await deletePrefix(client, bucket, key) };
+        async (client, location) => {
+          if (key.endsWith('/')) {
+            return { locationId: location.id, count: await deletePrefix(client, bucket, key) };
+          }
           // The exact key only: upstream deleted by prefix, so deleting `a.txt` also removed `a.txt.bak` (spec M6).
           await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
           await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-          return { deleted: true, count: 1 };
+          return { locationId: location.id, count: 1 };
         },
       );
       await kernel.audit.record(auditContextOf(request), {
         action: key.endsWith('/') ? 'odh-tec.folder.delete' : 'odh-tec.object.delete',
         targetType: 'odh-tec.object',
-        targetId: `${request.query.location}/${bucket}/${key}`,
+        targetId: `${result.locationId}/${bucket}/${key}`,
         before: { count: result.count },
       });
-      return result;
+      return { deleted: true, count: result.count };
     },
   );
 
@@ -181,7 +183,7 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; connectio
       assertFolderName(prefix.slice(0, -1).split('/').pop() ?? '');
       const key = `${prefix}${FOLDER_MARKER}`;
       assertValidKey(key);
-      await withLocation(connections, request, PERMISSIONS.objectsWrite, request.query.location, (client) =>
+      await withLocation(locations, request, PERMISSIONS.objectsWrite, request.query.location, (client) =>
         client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: new Uint8Array(0), ContentLength: 0 })),
       );
       return reply.status(201).send({ key });

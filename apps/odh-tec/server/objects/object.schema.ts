@@ -1,8 +1,10 @@
 import { type Static, Type } from 'typebox';
 
 export const LocationQuery = Type.Object({
-  /** a connection id */
-  location: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'location (connection) id' })),
+  /** a location id (`embedded`, `default` or a connection id); omitted → the default location */
+  location: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, description: 'location id; default: `defaultLocationId`' }),
+  ),
 });
 
 export const BucketParams = Type.Object({ bucketName: Type.String({ minLength: 1, maxLength: 255 }) });

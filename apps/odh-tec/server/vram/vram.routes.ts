@@ -13,7 +13,7 @@ import {
   resolveModel,
   VramError,
 } from '../../vram/src/index.ts';
-import type { ConnectionService } from '../connections/connection.service.ts';
+import type { LocationService } from '../locations/location.service.ts';
 import { withLocation } from '../objects/location-client.ts';
 import { PERMISSIONS } from '../odh-tec.permissions.ts';
 import { assertValidKey } from '../storage/key-codec.ts';
@@ -37,15 +37,11 @@ function vramError(error: unknown): unknown {
   return new AppError(error.code === 'unsupported_architecture' ? 422 : 400, error.code, error.message, error.details);
 }
 
-async function readConfig(
-  connections: ConnectionService,
-  request: FastifyRequest,
-  source: ConfigSource,
-): Promise<unknown> {
+async function readConfig(locations: LocationService, request: FastifyRequest, source: ConfigSource): Promise<unknown> {
   if (source.type === 'inline') return source.config;
   assertBucketName(source.bucket);
   assertValidKey(source.key);
-  const text = await withLocation(connections, request, PERMISSIONS.objectsRead, source.locationId, async (client) => {
+  const text = await withLocation(locations, request, PERMISSIONS.objectsRead, source.locationId, async (client) => {
     const answer = await client.send(
       new GetObjectCommand({ Bucket: source.bucket, Key: source.key, Range: `bytes=0-${MAX_CONFIG_BYTES}` }),
     );
@@ -62,11 +58,11 @@ async function readConfig(
 }
 
 async function resolveSource(
-  connections: ConnectionService,
+  locations: LocationService,
   request: FastifyRequest,
   source: ConfigSource,
 ): Promise<ResolvedModel> {
-  const config = await readConfig(connections, request, source);
+  const config = await readConfig(locations, request, source);
   try {
     return resolveModel(config, { hubParamsTotal: source.type === 'inline' ? source.hubParamsTotal : undefined });
   } catch (error) {
@@ -75,10 +71,7 @@ async function resolveSource(
 }
 
 /** `/api/vram/*` over the VRAM library (spec 01-odh-tec M15). */
-export const vramRoutes: FastifyPluginAsyncTypebox<{ connections: ConnectionService }> = async (
-  app,
-  { connections },
-) => {
+export const vramRoutes: FastifyPluginAsyncTypebox<{ locations: LocationService }> = async (app, { locations }) => {
   app.post(
     '/api/vram/model-config',
     {
@@ -91,7 +84,7 @@ export const vramRoutes: FastifyPluginAsyncTypebox<{ connections: ConnectionServ
     },
     async (request) => {
       request.authorize(PERMISSIONS.vramUse);
-      return resolveSource(connections, request, request.body);
+      return resolveSource(locations, request, request.body);
     },
   );
 
@@ -119,7 +112,7 @@ export const vramRoutes: FastifyPluginAsyncTypebox<{ connections: ConnectionServ
           throw vramError(error);
         }
       }
-      const model = await resolveSource(connections, request, body.model);
+      const model = await resolveSource(locations, request, body.model);
       try {
         return estimateDetailed(model, body.run as unknown as DetailedRun);
       } catch (error) {
