@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { type SQL, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -137,6 +137,3 @@ async function createPostgresDatabase(databaseUrl: string, poolSize: number): Pr
     },
   };
 }
-
-/** Sends a NOTIFY inside the caller's transaction so listeners wake only after commit. */
-export const notify = (channel: string, payload = ''): SQL => sql`select pg_notify(${channel}, ${payload})`;

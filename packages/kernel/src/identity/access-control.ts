@@ -1,4 +1,4 @@
-import { AppError, forbidden, notFound, unauthorized } from '../http/errors.ts';
+import { forbidden, notFound, unauthorized } from '../http/errors.ts';
 import { hasPermission, type Principal } from './principal.ts';
 
 /** A resource as policies see it: who owns it (absent for shared resources). */
@@ -40,16 +40,5 @@ export class AccessControl {
     if (rule.override && hasPermission(principal, rule.override)) return principal;
     if (hasPermission(principal, 'platform:admin:manage') && principal.scopes === undefined) return principal;
     throw notFound();
-  }
-
-  /** Same decision as authorize, as a boolean (for filtering lists and UI hints). */
-  allows(principal: Principal | undefined, permission: string, resource?: OwnedResource): boolean {
-    try {
-      this.authorize(principal, permission, resource);
-      return true;
-    } catch (error) {
-      if (error instanceof AppError) return false;
-      throw error;
-    }
   }
 }

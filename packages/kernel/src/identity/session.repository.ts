@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Orm } from '../db/database.ts';
 import { oneTimeLogins, sessions, users } from '../db/kernel.schema.ts';
 import type { UserRow } from './user.repository.ts';
@@ -24,20 +24,12 @@ export class SessionRepository {
     return row?.user;
   }
 
-  async touch(tokenHash: string): Promise<void> {
-    await this.orm.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.tokenHash, tokenHash));
-  }
-
   async delete(tokenHash: string): Promise<void> {
     await this.orm.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
   }
 
   async deleteForUser(userId: string): Promise<void> {
     await this.orm.delete(sessions).where(eq(sessions.userId, userId));
-  }
-
-  async deleteExpired(now = new Date()): Promise<void> {
-    await this.orm.delete(sessions).where(lt(sessions.expiresAt, now));
   }
 
   async createOneTimeLogin(values: typeof oneTimeLogins.$inferInsert): Promise<void> {
