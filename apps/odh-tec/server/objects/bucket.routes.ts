@@ -1,8 +1,9 @@
-import { CreateBucketCommand, DeleteBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditContextOf } from '@platform/kernel/audit/audit-context.ts';
 import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
+import type { FastifyRequest } from 'fastify';
 import type { LocationService } from '../locations/location.service.ts';
 import { PERMISSIONS } from '../odh-tec.permissions.ts';
 import { storageErrorResponses } from '../storage/storage-error.schema.ts';
@@ -25,6 +26,32 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations
   app,
   { kernel, locations },
 ) => {
+  /** Creates or deletes a bucket in the request's location and audits it under `<location>/<bucket>`. */
+  const changeBucket = async (
+    request: FastifyRequest,
+    locationId: string | undefined,
+    bucketName: string,
+    action: string,
+    send: (client: S3Client) => Promise<unknown>,
+  ) => {
+    assertBucketName(bucketName);
+    const resolvedId = await withLocation(
+      locations,
+      request,
+      PERMISSIONS.bucketsManage,
+      locationId,
+      async (client, location) => {
+        await send(client);
+        return location.id;
+      },
+    );
+    await kernel.audit.record(auditContextOf(request), {
+      action,
+      targetType: 'odh-tec.bucket',
+      targetId: `${resolvedId}/${bucketName}`,
+    });
+  };
+
   app.get(
     '/api/buckets',
     {
@@ -80,22 +107,9 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations
     },
     async (request, reply) => {
       const { bucketName } = request.body;
-      assertBucketName(bucketName);
-      const locationId = await withLocation(
-        locations,
-        request,
-        PERMISSIONS.bucketsManage,
-        request.query.location,
-        async (client, location) => {
-          await client.send(new CreateBucketCommand({ Bucket: bucketName }));
-          return location.id;
-        },
+      await changeBucket(request, request.query.location, bucketName, 'odh-tec.bucket.create', (client) =>
+        client.send(new CreateBucketCommand({ Bucket: bucketName })),
       );
-      await kernel.audit.record(auditContextOf(request), {
-        action: 'odh-tec.bucket.create',
-        targetType: 'odh-tec.bucket',
-        targetId: `${locationId}/${bucketName}`,
-      });
       return reply.status(201).send({ message: 'Bucket created successfully', bucket: { Name: bucketName } });
     },
   );
@@ -113,22 +127,9 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations
     },
     async (request) => {
       const { bucketName } = request.params;
-      assertBucketName(bucketName);
-      const locationId = await withLocation(
-        locations,
-        request,
-        PERMISSIONS.bucketsManage,
-        request.query.location,
-        async (client, location) => {
-          await client.send(new DeleteBucketCommand({ Bucket: bucketName }));
-          return location.id;
-        },
+      await changeBucket(request, request.query.location, bucketName, 'odh-tec.bucket.delete', (client) =>
+        client.send(new DeleteBucketCommand({ Bucket: bucketName })),
       );
-      await kernel.audit.record(auditContextOf(request), {
-        action: 'odh-tec.bucket.delete',
-        targetType: 'odh-tec.bucket',
-        targetId: `${locationId}/${bucketName}`,
-      });
       return { message: 'Bucket deleted successfully' };
     },
   );
