@@ -4,15 +4,16 @@
  * sweep on 1 vs 2 worker threads. Prints our figures next to the TVB reference figures quoted in the spec.
  * Run: node_modules/.bin/node bench/tvbo-engine/run.ts
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { SweepPointResult, SweepSpec } from '../../apps/tvbo/engine/src/analysis/sweep.ts';
+import { runSweep } from '../../apps/tvbo/engine/src/analysis/sweep-pool.ts';
+import { connectomeFromCsv } from '../../apps/tvbo/engine/src/io/connectome-csv.ts';
 import { coreModel } from '../../apps/tvbo/engine/src/model/library.ts';
 import { buildNetwork } from '../../apps/tvbo/engine/src/sim/connectivity.ts';
-import { simulate } from '../../apps/tvbo/engine/src/sim/simulator.ts';
-import { loadDk, type PointMetrics } from './sweep-point.ts';
+import { type SimulationConfig, simulate } from '../../apps/tvbo/engine/src/sim/simulator.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures =
@@ -22,7 +23,9 @@ if (!existsSync(join(fixtures, 'connectome'))) {
   console.log(`tvbo-engine bench: fixtures unavailable at ${fixtures}`);
   process.exit(0);
 }
-const dk = loadDk(fixtures);
+const DK_STEM = 'space-MNI152Nlin2009c_atlas-DesikanKilliany_desc-dTOR';
+const readDk = (kind: string): string => readFileSync(join(fixtures, 'connectome', `${DK_STEM}_${kind}.csv`), 'utf8');
+const dk = connectomeFromCsv(readDk('weights'), readDk('lengths'));
 
 /** Reference figures of spec 03-tvbo §Performance (2-core reference machine). */
 const REFERENCE = {
@@ -65,50 +68,41 @@ for (const dt of [0.1, 0.01220703125] as const) {
 }
 console.log('  TVB peer: peer unavailable: TVB_LIBRARY_PATH not set (reference figures from the spec)');
 
-const POINTS = Array.from({ length: 16 }, (_, k) => 0.001 + k * 0.002);
 const SWEEP_DURATION = 500;
+const sweepBase: SimulationConfig = {
+  model: coreModel('Generic2dOscillator'),
+  connectome: dk,
+  network: { speed: 3, normalize: 'max' },
+  integration: { method: 'Heun', dt: 0.1, duration: SWEEP_DURATION },
+  monitors: [{ name: 'TemporalAverage', period: 1 }],
+};
+const sweepSpec: SweepSpec = {
+  axes: [{ path: 'coupling.parameters.a', lo: 0.001, hi: 0.031, n: 16 }],
+  metrics: { targetFc: dk.weights, metrics: ['psd_peak_hz', 'fc_corr'] },
+};
 
-async function sweep(poolSize: number): Promise<{ seconds: number; metrics: PointMetrics[] }> {
-  const workers = Array.from(
-    { length: poolSize },
-    () => new Worker(join(here, 'sweep-worker.ts'), { workerData: { fixtures, duration: SWEEP_DURATION } }),
-  );
-  await Promise.all(workers.map((w) => new Promise((ready) => w.once('message', ready))));
-  const start = performance.now();
-  const metrics: PointMetrics[] = new Array(POINTS.length);
-  let next = 0;
-  await Promise.all(
-    workers.map(
-      (worker) =>
-        new Promise<void>((done, fail) => {
-          const feed = (): void => {
-            if (next < POINTS.length) {
-              const index = next++;
-              worker.postMessage({ index, a: POINTS[index] });
-            } else worker.postMessage(null);
-          };
-          worker.on('message', (msg: { index: number; metrics: PointMetrics }) => {
-            metrics[msg.index] = msg.metrics;
-            feed();
-          });
-          worker.on('error', fail);
-          worker.on('exit', () => done());
-          feed();
-        }),
-    ),
-  );
-  return { seconds: (performance.now() - start) / 1000, metrics };
+/** Times the sweep on a warm pool (threads, modules and data loaded), as a long-lived pool serves it. */
+async function sweep(poolSize: number): Promise<{ seconds: number; results: SweepPointResult[] }> {
+  let start = 0;
+  const results = await runSweep(sweepBase, sweepSpec, {
+    poolSize,
+    onReady: () => {
+      start = performance.now();
+    },
+  });
+  return { seconds: (performance.now() - start) / 1000, results };
 }
 
 console.log(`tvbo-sweep: 16 points of G2D on DK 87 (Linear a = 0.001…0.031), dt 0.1, ${SWEEP_DURATION} ms`);
 const one = await sweep(1);
 const two = await sweep(2);
-const identical = JSON.stringify(one.metrics) === JSON.stringify(two.metrics);
+const identical = JSON.stringify(one.results) === JSON.stringify(two.results);
 const speedup = one.seconds / two.seconds;
 console.log(
   `  1 worker: ${one.seconds.toFixed(2)} s   2 workers: ${two.seconds.toFixed(2)} s   speed-up ×${speedup.toFixed(2)} (target ≥ 1.8) ${speedup >= 1.8 ? 'met' : 'MISSED'}`,
 );
 console.log(`  metrics identical for pool sizes 1 and 2: ${identical}`);
+const sample = one.results[4];
 console.log(
-  `  sample point a=${one.metrics[4].a}: psd_peak_hz ${one.metrics[4].psd_peak_hz.toFixed(3)}, fc_corr ${one.metrics[4].fc_corr.toFixed(4)}`,
+  `  sample point a=${sample.values['coupling.parameters.a']}: psd_peak_hz ${sample.metrics?.psd_peak_hz?.toFixed(3)}, fc_corr ${sample.metrics?.fc_corr?.toFixed(4)}`,
 );

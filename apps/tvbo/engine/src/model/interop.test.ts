@@ -3,13 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sharedData } from '@platform/testing/shared-data.ts';
+import { transform } from '../expr/ast.ts';
 import { compileScalar } from '../expr/codegen-js.ts';
+import { parseExpression } from '../expr/parser.ts';
+import { printSympy } from '../expr/print-sympy.ts';
 import { connectomeFromCsv } from '../io/connectome-csv.ts';
 import { parseYaml } from '../io/yaml.ts';
 import { normalizeIntegrator } from '../sim/integrator-catalogue.ts';
 import { simulate } from '../sim/simulator.ts';
-import { compilePointSystem, resolveParameters } from './compile.ts';
-import { coreModel, coreModels, loadModelDir } from './library.ts';
+import { compileDfun, compilePointSystem, resolveParameters } from './compile.ts';
+import { coreModel, coreModels, loadModelDir, loadModelYaml } from './library.ts';
 import type { Model } from './types.ts';
 
 test('every upstream model loads without errors, compiles and stays finite for 100 ms', (t) => {
@@ -149,4 +152,44 @@ test('integrator catalogue files load; adaptive SciPy integrators are flagged un
     () => simulate({ model: coreModel('Linear'), integration: { method: 'Dopri5', dt: 0.1, duration: 1 } }),
     { code: 'integrator_unsupported' },
   );
+});
+
+test('printing then re-parsing every core and upstream library expression yields an equal tree', (t) => {
+  const dir = sharedData(t, 'tvbo', 'models');
+  if (!dir) return;
+  let count = 0;
+  for (const model of [...coreModels().values(), ...loadModelDir(dir).values()]) {
+    const items = [
+      ...model.derivedParameters,
+      ...model.functions,
+      ...model.derivedVariables,
+      ...model.stateVariables,
+      ...model.outputTransforms,
+    ];
+    for (const item of items) {
+      // Library trees are stored simplified (e.g. `-0.1` folded to one literal), so the re-parsed text is
+      // rebuilt through the same simplifying constructors before comparing.
+      const reparsed = transform(parseExpression(printSympy(item.expr)), () => undefined);
+      assert.deepEqual(reparsed, item.expr, `${model.name}.${item.name}`);
+      count++;
+    }
+  }
+  assert.ok(count > 250, `${count} expressions`);
+});
+
+test("a declared E shadows Euler's number; undeclared E is Euler's number", () => {
+  const probe = (parameters: string) =>
+    loadModelYaml(`
+name: Probe
+parameters: {${parameters}}
+state_variables:
+  x: {equation: {rhs: "E*x"}, domain: {lo: 0, hi: 1}}
+`);
+  const derivative = (model: Model): number => {
+    const out = new Float64Array(1);
+    compileDfun(model, resolveParameters(model, undefined, 1))(Float64Array.of(1), new Float64Array(1), out, 1, 0);
+    return out[0];
+  };
+  assert.equal(derivative(probe('E: {value: 2}')), 2);
+  assert.equal(derivative(probe('k: {value: 2}')), Math.E);
 });

@@ -16,7 +16,8 @@ export type NoiseConfig = {
   b?: { a: number; b: number };
 };
 
-export type Step = (X: Float64Array, C: Float64Array, t: number) => void;
+/** One step from time t with held coupling C; `stim` (sv-major, or null when zero) enters as `dt·stim` (§B5). */
+export type Step = (X: Float64Array, C: Float64Array, t: number, stim: Float64Array | null) => void;
 
 const ALIASES: Record<string, string> = {
   HeunDeterministic: 'Heun',
@@ -96,22 +97,25 @@ export function createIntegrator(method: string, o: Options): Step {
   }
   switch (scheme) {
     case 'Euler':
-      return (X, C, t) => {
+      return (X, C, t, stim) => {
         drawNoise(X);
         dfun(X, C, k1, n, t);
+        addStimulus(k1, stim);
         for (let c = 0; c < size; c++) X[c] += dt * k1[c] + dW[c];
       };
     case 'Heun':
-      return (X, C, t) => {
+      return (X, C, t, stim) => {
         drawNoise(X);
         dfun(X, C, k1, n, t);
         for (let c = 0; c < size; c++) tmp[c] = X[c] + dt * k1[c] + dW[c];
+        if (stim) for (let c = 0; c < size; c++) tmp[c] += dt * stim[c];
         dfun(tmp, C, k2, n, t + dt);
         const half = dt / 2;
         for (let c = 0; c < size; c++) X[c] += half * (k1[c] + k2[c]) + dW[c];
+        if (stim) for (let c = 0; c < size; c++) X[c] += dt * stim[c];
       };
     case 'RungeKutta4thOrder':
-      return (X, C, t) => {
+      return (X, C, t, stim) => {
         drawNoise(X);
         const half = dt / 2;
         dfun(X, C, k1, n, t);
@@ -123,12 +127,18 @@ export function createIntegrator(method: string, o: Options): Step {
         dfun(tmp, C, k4, n, t + dt);
         const sixth = dt / 6;
         for (let c = 0; c < size; c++) X[c] += sixth * (k1[c] + 2 * k2[c] + 2 * k3[c] + k4[c]) + dW[c];
+        if (stim) for (let c = 0; c < size; c++) X[c] += dt * stim[c];
       };
     default:
-      return (X, C, t) => {
+      return (X, C, t, stim) => {
         drawNoise(X);
         dfun(X, C, k1, n, t);
+        addStimulus(k1, stim);
         for (let c = 0; c < size; c++) X[c] = k1[c] + dW[c];
       };
   }
+}
+
+function addStimulus(derivative: Float64Array, stim: Float64Array | null): void {
+  if (stim) for (let c = 0; c < derivative.length; c++) derivative[c] += stim[c];
 }

@@ -18,6 +18,7 @@ import {
 import { createIntegrator, type NoiseConfig } from './integrators.ts';
 import { createMonitor, type MonitorConfig, type MonitorOutput, type VoiReader } from './monitors.ts';
 import { Xoshiro256 } from './prng.ts';
+import { createStimulus, type StimulusConfig } from './stimulus.ts';
 
 export type InitialConditions =
   | { method: 'random'; seed?: number }
@@ -41,6 +42,14 @@ export type SimulationConfig = {
   };
   monitors?: MonitorConfig[];
   initialConditions?: InitialConditions;
+  stimulus?: StimulusConfig;
+};
+
+export type RunControl = {
+  /** Checked between steps; an aborted run throws `canceled`. */
+  signal?: AbortSignal;
+  /** Called with the steps done about every 1 % of the run and at the end. */
+  onProgress?: (done: number, total: number) => void;
 };
 
 export type SimulationResult = {
@@ -50,7 +59,7 @@ export type SimulationResult = {
 
 const DEFAULT_SEED = 42;
 
-export function simulate(config: SimulationConfig): SimulationResult {
+export function simulate(config: SimulationConfig, control: RunControl = {}): SimulationResult {
   const { model, integration } = config;
   const { dt, duration } = integration;
   if (!(dt > 0) || !(duration > 0) || !Number.isFinite(dt) || !Number.isFinite(duration)) {
@@ -120,10 +129,14 @@ export function simulate(config: SimulationConfig): SimulationResult {
   });
   const nSteps = Math.ceil(duration / dt - 1e-9);
   const dropBefore = (H + (integration.transientTime ?? 0) / dt) * dt;
+  const stimulus = config.stimulus ? createStimulus(config.stimulus, model, N) : undefined;
+  const { signal, onProgress } = control;
+  const reportEvery = Math.max(1, Math.ceil(nSteps / 100));
 
   kernel(buf, H, C);
   for (let s = H; s < H + nSteps; s++) {
-    step(X, C, (s - H) * dt);
+    const t = (s - H) * dt;
+    step(X, C, t, stimulus?.at(t) ? stimulus.values : null);
     applyBounds(X, bounds, N);
     for (const [k, v] of clampIdx) X.fill(v, k * N, (k + 1) * N);
     let sum = 0;
@@ -133,7 +146,12 @@ export function simulate(config: SimulationConfig): SimulationResult {
     writeHistory(buf, net, K, s, cvarValues);
     kernel(buf, s + 1, C);
     for (const m of monitors) m.record(s, X);
+    if ((s - H + 1) % reportEvery === 0) {
+      if (signal?.aborted) throw new EngineError('canceled', 'simulation canceled', { step: s });
+      onProgress?.(s - H + 1, nSteps);
+    }
   }
+  if (nSteps % reportEvery !== 0) onProgress?.(nSteps, nSteps);
   for (const m of monitors) warnings.push(...new Set(m.warnings));
   return {
     monitors: monitors.map((m) => m.output(dropBefore)),
