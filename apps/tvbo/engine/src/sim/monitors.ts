@@ -3,7 +3,7 @@
  * every step and stores `[time][voi][node]` samples in flat arrays.
  */
 import { EngineError } from '../errors.ts';
-import { boldFilter } from './bold.ts';
+import { boldFilter, type HrfKernel } from './bold.ts';
 import { roundHalfEven } from './connectivity.ts';
 
 export type MonitorName = 'Raw' | 'SubSample' | 'TemporalAverage' | 'GlobalAverage' | 'Bold';
@@ -14,6 +14,8 @@ export type MonitorConfig = {
   label?: string;
   /** Bold only: kernel length in ms. */
   hrf_length?: number;
+  /** Bold only: haemodynamic response kernel (default FirstOrderVolterra with TVB's parameters). */
+  hrf_kernel?: HrfKernel;
 };
 
 export type MonitorOutput = {
@@ -154,7 +156,7 @@ export function createMonitor(config: MonitorConfig, dt: number, n: number, voi:
   }
   if (name === 'Bold') {
     const rec = new Recorder(width);
-    const filter = boldFilter(dt, istep, width, config.hrf_length);
+    const filter = boldFilter(dt, istep, width, config.hrf_length, config.hrf_kernel);
     return {
       warnings,
       record(s, X) {
