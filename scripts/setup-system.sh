@@ -3,7 +3,7 @@
 # Needs root (or passwordless sudo) and Debian/Ubuntu apt; elsewhere it prints what to install and exits 0.
 set -euo pipefail
 
-packages=(postgresql nats-server chromium openssh-server openssh-client awscli rclone s3cmd rsyslog)
+packages=(postgresql nats-server chromium openssh-server openssh-client awscli rclone s3cmd rsyslog gfortran python3-numpy python3-scipy)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,7 +1,8 @@
 /**
- * Engine bench (spec 03-tvbo §Performance, `tvbo-sim` and `tvbo-sweep`): DK 87, Generic2dOscillator defaults,
- * Linear coupling, Heun, TemporalAverage(1 ms), 1000 ms in one thread at dt 0.1 and 0.01220703125; then a 16-point
- * sweep on 1 vs 2 worker threads. Prints our figures next to the TVB reference figures quoted in the spec.
+ * Engine bench (spec 03-tvbo §Performance, `tvbo-sim`, `tvbo-sim-mpr`, `tvbo-cont`, `tvbo-sweep`): DK 87,
+ * Generic2dOscillator defaults, Linear coupling, Heun, TemporalAverage(1 ms), 1000 ms in one thread at dt 0.1 and
+ * 0.01220703125; MontbrioPazoRoxin with noise; the G2D fixture continuation; then a 16-point sweep on 1 vs 2 worker
+ * threads. Prints our figures next to the TVB reference figures quoted in the spec.
  * Run: node_modules/.bin/node bench/tvbo-engine/run.ts
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SweepPointResult, SweepSpec } from '../../apps/tvbo/engine/src/analysis/sweep.ts';
 import { runSweep } from '../../apps/tvbo/engine/src/analysis/sweep-pool.ts';
+import { parseContinuationDocument, runContinuation } from '../../apps/tvbo/engine/src/cont/spec.ts';
 import { connectomeFromCsv } from '../../apps/tvbo/engine/src/io/connectome-csv.ts';
+import { parseYaml } from '../../apps/tvbo/engine/src/io/yaml.ts';
 import { coreModel } from '../../apps/tvbo/engine/src/model/library.ts';
 import { buildNetwork } from '../../apps/tvbo/engine/src/sim/connectivity.ts';
 import { type SimulationConfig, simulate } from '../../apps/tvbo/engine/src/sim/simulator.ts';
@@ -67,6 +70,44 @@ for (const dt of [0.1, 0.01220703125] as const) {
   );
 }
 console.log('  TVB peer: peer unavailable: TVB_LIBRARY_PATH not set (reference figures from the spec)');
+
+// tvbo-sim-mpr: MontbrioPazoRoxin, HeunStochastic, Raw, dt 0.1, 1000 ms on DK 87; TVB numba 0.28 s without its JIT.
+const mprSeconds = ((): number => {
+  const run = (): number => {
+    const start = performance.now();
+    simulate({
+      model: coreModel('MontbrioPazoRoxin'),
+      connectome: dk,
+      network: { speed: 3, normalize: 'max' },
+      coupling: { name: 'Linear' },
+      integration: { method: 'HeunStochastic', dt: 0.1, duration: 1000, noise: { nsig: [0.01, 0.02] } },
+      monitors: [{ name: 'Raw' }],
+    });
+    return (performance.now() - start) / 1000;
+  };
+  run();
+  return Math.min(run(), run());
+})();
+const mprTarget = 1.5 * 0.28;
+console.log(
+  `tvbo-sim-mpr: MontbrioPazoRoxin, HeunStochastic, Raw, dt 0.1, 1000 ms, DK 87: ${mprSeconds.toFixed(3)} s   ` +
+    `target ≤ ${mprTarget.toFixed(2)} s (1.5 × TVB numba 0.28 s) ${mprSeconds <= mprTarget ? 'met' : 'MISSED'}   ` +
+    `ratio to numba ×${(0.28 / mprSeconds).toFixed(2)}`,
+);
+
+// tvbo-cont: the G2D fixture continuation, equilibrium branch plus both PO branches, native backend.
+const contFile = join(fixtures, 'continuations', 'Generic2dOscillator-bifurcation.yaml');
+if (existsSync(contFile)) {
+  const [spec] = parseContinuationDocument(parseYaml(readFileSync(contFile, 'utf8')) as Record<string, unknown>);
+  const start = performance.now();
+  const result = runContinuation(coreModel('Generic2dOscillator'), spec);
+  const seconds = (performance.now() - start) / 1000;
+  const summary = result.branches.map((b) => `${b.name} ${b.points.length} points`).join(', ');
+  console.log(
+    `tvbo-cont: G2D fixture (${summary}): ${seconds.toFixed(2)} s native   target ≤ 2 s ${seconds <= 2 ? 'met' : 'MISSED'}   ` +
+      'AUTO-07p peer: peer unavailable: not installed',
+  );
+}
 
 const SWEEP_DURATION = 500;
 const sweepBase: SimulationConfig = {

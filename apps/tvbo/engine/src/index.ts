@@ -1,6 +1,9 @@
 /** Public API of the TVB-O engine: model format, expression compiler, simulator, continuation, analysis, loaders. */
 export { fcCorrelation, fcMatrix, nodeSeries, pearson } from './analysis/fc.ts';
+export { computeMetrics, kuramotoOrder, METRICS, type MetricName, type Metrics } from './analysis/metrics.ts';
 export { psdPeakHz, welch } from './analysis/psd.ts';
+export { pointConfig, runSweepPoint, type SweepPointResult, type SweepSpec, sweepPoints } from './analysis/sweep.ts';
+export { runSweep } from './analysis/sweep-pool.ts';
 export { classify, findEquilibrium, pointContext } from './cont/equilibrium.ts';
 export { firstLyapunovCoefficient } from './cont/hopf-normal-form.ts';
 export { continueEquilibrium, DEFAULT_SETTINGS } from './cont/palc.ts';
@@ -11,6 +14,9 @@ export type { Expr } from './expr/ast.ts';
 export { compileScalar } from './expr/codegen-js.ts';
 export { diff } from './expr/diff.ts';
 export { ExpressionError, parseExpression } from './expr/parser.ts';
+export { fortranNumber, printFortran, wrapFortranLine } from './expr/print-fortran.ts';
+export { latexSymbol, printLatex, printLatexDerivative } from './expr/print-latex.ts';
+export { printNumpy, pythonFloat } from './expr/print-numpy.ts';
 export { printSympy } from './expr/print-sympy.ts';
 export { atlasRegions, connectomeFromCsv, parseMatrix } from './io/connectome-csv.ts';
 export { readTvbZip, writeTvbZip } from './io/tvb-zip.ts';
@@ -21,9 +27,10 @@ export { CORE_MODELS_DIR, coreModel, coreModels, loadModelDir, loadModelYaml } f
 export { normalizeModel } from './model/normalize.ts';
 export type { Model } from './model/types.ts';
 export { ModelError } from './model/types.ts';
-export { kernelSamples, volterraKernel } from './sim/bold.ts';
+export { HRF_DEFAULTS, kernelSamples, volterraKernel } from './sim/bold.ts';
 export { buildNetwork, type Connectome, connectomeFromRows } from './sim/connectivity.ts';
 export { COUPLING_CATALOGUE, couplingFromCatalogue, couplingFromDocument } from './sim/coupling.ts';
 export { normalizeIntegrator } from './sim/integrator-catalogue.ts';
 export { Xoshiro256 } from './sim/prng.ts';
-export { type SimulationConfig, type SimulationResult, simulate } from './sim/simulator.ts';
+export { type RunControl, type SimulationConfig, type SimulationResult, simulate } from './sim/simulator.ts';
+export type { StimulusConfig } from './sim/stimulus.ts';

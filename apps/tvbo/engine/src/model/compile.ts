@@ -7,7 +7,7 @@
  */
 
 import { EngineError } from '../errors.ts';
-import { type Expr, freeSymbols } from '../expr/ast.ts';
+import { type Expr, freeSymbols, num, transform } from '../expr/ast.ts';
 import { compileScalar, jsLib, jsNumber, toJs } from '../expr/codegen-js.ts';
 import { diff } from '../expr/diff.ts';
 import type { Model } from './types.ts';
@@ -63,6 +63,30 @@ function constantSymbol(name: string): string | undefined {
 
 /** Number of coupling rows the model reads (rows bound to referenced coupling inputs). */
 export const couplingRowCount = (model: Model): number => model.couplingInputs.filter((c) => c.row >= 0).length;
+
+/**
+ * Coupling rows the model reads once its scalar parameters are substituted and simplified: MontbrioPazoRoxin's
+ * `cv*c_pop1` with the default cv = 0 reads no second row, so the simulator need not compute it.
+ */
+export function couplingRowsRead(model: Model, params: ResolvedParameters): Set<number> {
+  const local = new Set([
+    ...model.stateVariables.map((s) => s.name),
+    ...model.derivedVariables.map((d) => d.name),
+    ...params.perNode.keys(),
+  ]);
+  const substitute = (name: string): Expr | undefined => {
+    if (local.has(name)) return undefined;
+    const value = params.scalar.get(name);
+    return value === undefined ? undefined : num(value);
+  };
+  const used = new Set<string>();
+  for (const item of [...model.derivedVariables, ...model.stateVariables]) {
+    freeSymbols(transform(item.expr, substitute), used);
+  }
+  const rows = new Set<number>();
+  for (const c of model.couplingInputs) if (c.row >= 0 && used.has(c.name) && !local.has(c.name)) rows.add(c.row);
+  return rows;
+}
 
 /**
  * `targets` replaces the state derivatives by other expressions over the same scope (output transforms for monitors).

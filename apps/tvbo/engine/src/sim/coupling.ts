@@ -137,7 +137,13 @@ export function writeHistory(buf: Float64Array, net: Network, nCvar: number, s: 
  * Compiles the coupling for a network. The coupling for step s reads delayed values at slot `(s − 1 − d_ij) mod H`
  * and current ones (`x_i`) at `(s − 1) mod H`.
  */
-export function compileCoupling(spec: CouplingSpec, net: Network, nCvar: number): CouplingKernel {
+/** `readRows`: rows the model reads; the others are never computed and stay 0 (default: all rows). */
+export function compileCoupling(
+  spec: CouplingSpec,
+  net: Network,
+  nCvar: number,
+  readRows?: ReadonlySet<number>,
+): CouplingKernel {
   const { n, horizon: H } = net;
   const span = 2 * H;
   const param = (name: string): string => {
@@ -161,14 +167,16 @@ export function compileCoupling(spec: CouplingSpec, net: Network, nCvar: number)
     },
   );
   const post = toJs(spec.post, (s) => (s === 'gx' ? 'gx' : param(s)));
-  const rows = usesIndex(spec.pre) ? 1 : nCvar;
+  const rows = Array.from({ length: usesIndex(spec.pre) ? 1 : nCvar }, (_, k) => k).filter(
+    (k) => !readRows || readRows.has(k),
+  );
   // Per edge: start of the source node's mirrored ring plus H minus the delay.
   const offset = Int32Array.from(net.col, (j, e) => j * span + H - net.idelay[e]);
   const needsXi = preSymbols.has('x_i');
   const src = `
 return function coupling(buf, s, C) {
   const base = (s - 1) % ${H};
-  for (let k = 0; k < ${rows}; k++) {
+  for (const k of [${rows.join(', ')}]) {
     const kOff = k * ${n * span} + base;
     for (let i = 0; i < ${n}; i++) {
       ${needsXi ? `const xi = buf[kOff + i * ${span}];` : ''}

@@ -27,15 +27,18 @@ export class Xoshiro256 {
     }
   }
 
-  /** Next output as [hi, lo] written into `out`. */
+  /** Next output as [hi, lo] written into `out`; plain 32-bit arithmetic on locals so V8 keeps it allocation-free. */
   private nextInto(out: Uint32Array): void {
     const s = this.s;
     // result = rotl(s1 * 5, 7) * 9
-    const [h5, l5] = mulSmall(s[2], s[3], 5);
-    const [hr, lr] = rotl(h5, l5, 7);
-    const [h9, l9] = mulSmall(hr, lr, 9);
-    out[0] = h9;
-    out[1] = l9;
+    let product = s[3] * 5;
+    let hi = (Math.imul(s[2], 5) + Math.floor(product / 4294967296)) >>> 0;
+    let lo = product >>> 0;
+    const rh = ((hi << 7) | (lo >>> 25)) >>> 0;
+    const rl = ((lo << 7) | (hi >>> 25)) >>> 0;
+    product = rl * 9;
+    out[0] = (Math.imul(rh, 9) + Math.floor(product / 4294967296)) >>> 0;
+    out[1] = product >>> 0;
     // t = s1 << 17
     const th = ((s[2] << 17) | (s[3] >>> 15)) >>> 0;
     const tl = (s[3] << 17) >>> 0;
@@ -49,9 +52,11 @@ export class Xoshiro256 {
     s[1] ^= s[7];
     s[4] ^= th;
     s[5] ^= tl;
-    const [h45, l45] = rotl(s[6], s[7], 45);
-    s[6] = h45;
-    s[7] = l45;
+    // s3 = rotl(s3, 45): swap the halves, then rotate by 13.
+    hi = s[7];
+    lo = s[6];
+    s[6] = ((hi << 13) | (lo >>> 19)) >>> 0;
+    s[7] = ((lo << 13) | (hi >>> 19)) >>> 0;
   }
 
   private readonly word = new Uint32Array(2);
@@ -82,19 +87,4 @@ export class Xoshiro256 {
   fillNormal(out: Float64Array): void {
     for (let i = 0; i < out.length; i++) out[i] = this.normal();
   }
-}
-
-function mulSmall(hi: number, lo: number, k: number): [number, number] {
-  const loProduct = lo * k;
-  const carry = Math.floor(loProduct / 2 ** 32);
-  return [(Math.imul(hi, k) + carry) >>> 0, loProduct >>> 0];
-}
-
-function rotl(hi: number, lo: number, r: number): [number, number] {
-  if (r >= 32) {
-    [hi, lo] = [lo, hi];
-    r -= 32;
-  }
-  if (r === 0) return [hi >>> 0, lo >>> 0];
-  return [((hi << r) | (lo >>> (32 - r))) >>> 0, ((lo << r) | (hi >>> (32 - r))) >>> 0];
 }

@@ -4,7 +4,13 @@
  * clamp only the final state of a step (tvb-root PR #797), monitors stamp step s at s·dt.
  */
 import { EngineError } from '../errors.ts';
-import { compileDfun, couplingRowCount, type ParameterOverrides, resolveParameters } from '../model/compile.ts';
+import {
+  compileDfun,
+  couplingRowCount,
+  couplingRowsRead,
+  type ParameterOverrides,
+  resolveParameters,
+} from '../model/compile.ts';
 import type { Model } from '../model/types.ts';
 import { buildNetwork, type Connectome, type NetworkOptions, singleNode } from './connectivity.ts';
 import {
@@ -91,8 +97,10 @@ export function simulate(config: SimulationConfig, control: RunControl = {}): Si
       `${model.name} reads ${couplingRowCount(model)} coupling rows; ${coupling.name} produces ${rows}`,
     );
   }
-  const kernel = config.connectome ? compileCoupling(coupling, net, K) : () => {};
   const params = resolveParameters(model, config.parameters, N);
+  const kernel = config.connectome
+    ? compileCoupling(coupling, net, K, coupling.special ? undefined : couplingRowsRead(model, params))
+    : () => {};
   const dfun = compileDfun(model, params);
   const seed = integration.noise?.seed ?? DEFAULT_SEED;
   const step = createIntegrator(integration.method, {
