@@ -109,10 +109,14 @@ export function continuePeriodicOrbit(ctx: PointContext, hopf: HopfSeed, setting
     M.set(v, (size - 1) * size);
     return M;
   };
-  const tangent = (U: Float64Array, previous: Float64Array): Float64Array | undefined => {
+  /** Tangent at a corrected point from its residual Jacobian; only the phase row depends on the (new) phase. */
+  const tangent = (DG: Float64Array, previous: Float64Array): Float64Array | undefined => {
     const rhs = new Float64Array(size);
     rhs[size - 1] = 1;
-    const t = solve(bordered(evaluate(U).DG, previous), rhs, size);
+    const M = bordered(DG, previous);
+    M.fill(0, m * n * size, (m * n + 1) * size);
+    M.set(phaseDir, m * n * size);
+    const t = solve(M, rhs, size);
     if (!t) return undefined;
     const norm = Math.hypot(...t);
     return t.map((v) => v / norm);
@@ -121,10 +125,13 @@ export function continuePeriodicOrbit(ctx: PointContext, hopf: HopfSeed, setting
     anchor: Float64Array,
     t: Float64Array,
     s: number,
-  ): { U: Float64Array; its: number; flows: SegmentFlow[] } | undefined => {
+  ): { U: Float64Array; its: number; flows: SegmentFlow[]; DG: Float64Array } | undefined => {
     const U = anchor.map((v, k) => v + s * t[k]);
+    // Each evaluation (m flows with variational equations) serves both the convergence test of one iteration
+    // and the Newton step of the next: the flows are nearly all of the run time.
+    let current = evaluate(U);
     for (let it = 1; it <= settings.newtonMaxIterations; it++) {
-      const { G, DG } = evaluate(U);
+      const { G, DG } = current;
       const rhs = new Float64Array(size);
       for (let r = 0; r < size - 1; r++) rhs[r] = -G[r];
       let arc = -s;
@@ -134,12 +141,12 @@ export function continuePeriodicOrbit(ctx: PointContext, hopf: HopfSeed, setting
       if (!dU) return undefined;
       for (let k = 0; k < size; k++) U[k] += dU[k];
       if (!U.every(Number.isFinite) || !(U[m * n] > 0)) return undefined;
-      const after = evaluate(U);
-      const residual = Math.max(...Array.from(after.G, Math.abs));
+      current = evaluate(U);
+      const residual = Math.max(...Array.from(current.G, Math.abs));
       const step = Math.max(...Array.from(dU, Math.abs));
       const scale = Math.max(...Array.from(U, Math.abs));
       if (residual <= settings.newtonTol * (1 + scale) && step <= settings.newtonTol * (1 + scale) * 10) {
-        return { U, its: it, flows: after.flows };
+        return { U, its: it, flows: current.flows, DG: current.DG };
       }
     }
     return undefined;
@@ -205,7 +212,7 @@ export function continuePeriodicOrbit(ctx: PointContext, hopf: HopfSeed, setting
   if (!first)
     return { parameter: settings.parameter, points: [], specialPoints: [], stopReasons: ['seed_not_converged'] };
   setPhase(first.U);
-  const t0 = tangent(first.U, seedTangent);
+  const t0 = tangent(first.DG, seedTangent);
   if (!t0) return { parameter: settings.parameter, points: [], specialPoints: [], stopReasons: ['singular_start'] };
 
   const states = [{ U: first.U, t: t0 }];
@@ -226,7 +233,7 @@ export function continuePeriodicOrbit(ctx: PointContext, hopf: HopfSeed, setting
       continue;
     }
     setPhase(next.U);
-    const t = tangent(next.U, last.t);
+    const t = tangent(next.DG, last.t);
     if (!t) {
       stop = 'singular_tangent';
       break;

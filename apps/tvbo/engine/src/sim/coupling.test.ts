@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { sharedData } from '@platform/testing/shared-data.ts';
 import { parseYaml } from '../io/yaml.ts';
+import { couplingRowsRead, resolveParameters } from '../model/compile.ts';
+import { coreModel } from '../model/library.ts';
 import { buildNetwork, connectomeFromRows } from './connectivity.ts';
 import {
   compileCoupling,
@@ -106,4 +108,13 @@ test('all upstream coupling-function YAML files load and compile', (t) => {
   const out = new Float64Array(3);
   compileCoupling({ ...linear, parameters: { a: 0.00390625, b: 0 } }, net, 1)(history([[0.1, -0.2, 0.3]]), 1, out);
   assertVector(Array.from(out), [0.0015625, 0.001171875, -0.000390625], 'upstream Linear');
+});
+
+test('coupling rows a model never reads once its parameters are substituted are not computed', () => {
+  const mpr = coreModel('MontbrioPazoRoxin');
+  assert.deepEqual([...couplingRowsRead(mpr, resolveParameters(mpr, undefined, 1))], [0]);
+  assert.deepEqual([...couplingRowsRead(mpr, resolveParameters(mpr, { cv: 0.5 }, 1))], [0, 1]);
+  assert.deepEqual([...couplingRowsRead(mpr, resolveParameters(mpr, { cr: 0, cv: 0.5 }, 1))], [1]);
+  const supHopf = coreModel('SupHopf');
+  assert.deepEqual([...couplingRowsRead(supHopf, resolveParameters(supHopf, undefined, 1))], [0, 1]);
 });
