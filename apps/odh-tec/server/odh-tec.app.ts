@@ -5,6 +5,7 @@ import { loadMigrations } from '@platform/kernel/db/migrator.ts';
 import { startEmbeddedS3ForKernel } from './embedded/embedded-s3.ts';
 import { permissionDeclarations, policies } from './odh-tec.permissions.ts';
 import { odhTecRoutes } from './odh-tec.routes.ts';
+import { transferJob } from './transfers/transfer.job.ts';
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -15,6 +16,7 @@ export const odhTecApp = defineApp({
   description: 'Browse S3 buckets through named connections and estimate the GPU memory (VRAM) a model needs',
   migrations: loadMigrations(migrationsDir),
   routes: odhTecRoutes,
+  jobs: [transferJob],
   permissions: permissionDeclarations,
   policies,
   // Upstream clients expect 400 for bad input (spec 00-platform "HTTP").

@@ -3,11 +3,14 @@ import type { Kernel } from '@platform/kernel/kernel.ts';
 import { Type } from 'typebox';
 import { connectionRoutes } from './connections/connection.routes.ts';
 import { ConnectionService } from './connections/connection.service.ts';
+import { localRoutes } from './local/local.routes.ts';
 import { locationRoutes } from './locations/location.routes.ts';
 import { LocationService } from './locations/location.service.ts';
 import { bucketRoutes } from './objects/bucket.routes.ts';
 import { downloadRoutes } from './objects/download.routes.ts';
 import { objectRoutes } from './objects/object.routes.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
+import { transferRoutes } from './transfers/transfer.routes.ts';
 import { vramRoutes } from './vram/vram.routes.ts';
 
 /** Every route of the app, mounted by the kernel under `/odh-tec` (or `/` standalone). */
@@ -31,4 +34,7 @@ export const odhTecRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async
   await app.register(objectRoutes, { kernel, locations });
   await app.register(downloadRoutes, { kernel, locations });
   await app.register(vramRoutes, { locations });
+  await app.register(localRoutes, { kernel });
+  await app.register(transferRoutes, { kernel });
+  await app.register(settingsRoutes, { kernel, connections, locations });
 };

@@ -128,6 +128,7 @@ export async function createKernel(config: Config, options: KernelOptions): Prom
       if (!options.database) await db.close();
     },
   };
+  jobs.attachKernel(kernel);
   return kernel;
 }
 

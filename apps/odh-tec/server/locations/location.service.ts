@@ -5,7 +5,9 @@ import { createObjectStorageClient } from '@platform/kernel/storage/object-stora
 import type { FastifyRequest } from 'fastify';
 import type { ConnectionService } from '../connections/connection.service.ts';
 import { embeddedS3Of } from '../embedded/embedded-s3.ts';
+import { localLocationViews } from '../local/local-roots.ts';
 import { PERMISSIONS } from '../odh-tec.permissions.ts';
+import { type SettingsService, settingsServiceOf } from '../settings/settings.service.ts';
 import { addContentMd5ToDeleteObjects } from '../storage/content-md5.middleware.ts';
 import type { LocationList, LocationView } from './location.schema.ts';
 
@@ -33,7 +35,8 @@ interface EnvConnection {
   checksumMode: 'when_supported' | 'when_required';
 }
 
-function envConnectionOf(env: Record<string, string | undefined>): EnvConnection | undefined {
+/** The env connection, or undefined when `AWS_S3_ENDPOINT` is unset. */
+export function envConnectionOf(env: Record<string, string | undefined>): EnvConnection | undefined {
   const endpoint = env.AWS_S3_ENDPOINT?.trim();
   if (!endpoint) return undefined;
   return {
@@ -63,16 +66,21 @@ export class LocationService {
   readonly connections: ConnectionService;
   readonly #kernel: Kernel;
   readonly #env: EnvConnection | undefined;
+  readonly #settings: SettingsService;
 
   constructor(kernel: Kernel, connections: ConnectionService) {
     this.#kernel = kernel;
     this.connections = connections;
     this.#env = envConnectionOf(kernel.config.env);
+    this.#settings = settingsServiceOf(kernel);
   }
 
-  /** The location used when a request names none: `default` when a Data Connection is injected, else `embedded`. */
+  /**
+   * The location used when a request names none: the `defaultLocationId` setting, else `default` when a Data
+   * Connection is injected, else `embedded` (spec "Settings and secrets").
+   */
   defaultLocationId(): string {
-    return this.#env ? ENV_LOCATION : EMBEDDED_LOCATION;
+    return this.#settings.get().defaultLocationId ?? (this.#env ? ENV_LOCATION : EMBEDDED_LOCATION);
   }
 
   async open(request: FastifyRequest, permission: string, locationId: string | undefined): Promise<OpenLocation> {
@@ -94,6 +102,27 @@ export class LocationService {
     const row = await this.connections.load(request, permission, id, locationNotFound);
     const client = this.connections.clientFor(row);
     return { id, defaultBucket: row.defaultBucket, client, release: () => client.destroy() };
+  }
+
+  /**
+   * Opens a location for background work on behalf of `ownerId`, authorized when the job was created: built-in
+   * locations, or a DB connection that still belongs to that owner.
+   */
+  async openForOwner(ownerId: string, locationId: string): Promise<OpenLocation> {
+    if (locationId === EMBEDDED_LOCATION) {
+      const embedded = embeddedS3Of(this.#kernel);
+      if (!embedded) throw locationNotFound();
+      return { id: locationId, defaultBucket: embedded.bucket, client: embedded.client, release: () => {} };
+    }
+    const row = await this.connections.repository.findById(locationId);
+    if (!row && locationId === ENV_LOCATION && this.#env) {
+      const client = createObjectStorageClient({ ...this.#env, forcePathStyle: true });
+      addContentMd5ToDeleteObjects(client);
+      return { id: locationId, defaultBucket: this.#env.bucket, client, release: () => client.destroy() };
+    }
+    if (!row || row.createdBy !== ownerId) throw locationNotFound();
+    const client = this.connections.clientFor(row);
+    return { id: locationId, defaultBucket: row.defaultBucket, client, release: () => client.destroy() };
   }
 
   /** The locations the signed-in user can browse, built-in ones first. */
@@ -126,6 +155,8 @@ export class LocationService {
         ...optional('endpointHost', hostOf(this.#env.endpoint)),
       });
     }
+    // Local folders of LOCAL_STORAGE_PATHS (spec M1): shared like the other built-in locations.
+    locations.push(...(await localLocationViews(this.#kernel.config.env)));
     for (const row of rows) {
       locations.push({
         id: row.id,

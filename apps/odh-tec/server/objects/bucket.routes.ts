@@ -6,18 +6,13 @@ import type { Kernel } from '@platform/kernel/kernel.ts';
 import type { FastifyRequest } from 'fastify';
 import type { LocationService } from '../locations/location.service.ts';
 import { PERMISSIONS } from '../odh-tec.permissions.ts';
+import { BookmarkRepository } from '../settings/settings.repository.ts';
+import { type BookmarkedBucketList, BookmarkedBucketList as BucketListSchema } from '../settings/settings.schema.ts';
 import { storageErrorResponses } from '../storage/storage-error.schema.ts';
 import { s3CodeOf } from '../storage/storage-errors.ts';
 import { assertBucketName } from '../storage/storage-names.ts';
 import { withLocation } from './location-client.ts';
-import {
-  type BucketList,
-  BucketList as BucketListSchema,
-  BucketMessage,
-  BucketParams,
-  CreateBucketBody,
-  LocationQuery,
-} from './object.schema.ts';
+import { BucketMessage, BucketParams, CreateBucketBody, LocationQuery } from './object.schema.ts';
 
 const tags = ['odh-tec objects'];
 
@@ -26,6 +21,8 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations
   app,
   { kernel, locations },
 ) => {
+  const bookmarks = new BookmarkRepository(kernel.db.orm);
+
   /** Creates or deletes a bucket in the request's location and audits it under `<location>/<bucket>`. */
   const changeBucket = async (
     request: FastifyRequest,
@@ -68,7 +65,9 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations
         request,
         PERMISSIONS.objectsRead,
         request.query.location,
-        async (client, location): Promise<BucketList> => {
+        async (client, location): Promise<BookmarkedBucketList> => {
+          const bookmarked = new Set(await bookmarks.list(request.principal!.userId, location.id));
+          const mark = (Name: string) => (bookmarked.has(Name) ? { bookmarked: true } : {});
           try {
             const answer = await client.send(new ListBucketsCommand({}));
             return {
@@ -78,16 +77,19 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations
               buckets: (answer.Buckets ?? []).map((bucket) => ({
                 Name: bucket.Name ?? '',
                 ...(bucket.CreationDate ? { CreationDate: bucket.CreationDate.toISOString() } : {}),
+                ...mark(bucket.Name ?? ''),
               })),
             };
           } catch (error) {
-            // Credentials scoped to one bucket cannot list buckets; the default bucket still works (spec M2).
+            // Credentials scoped to one bucket cannot list buckets; the default bucket and bookmarks still work (spec M2).
             if (s3CodeOf(error) !== 'AccessDenied') throw error;
             return {
               owner: null,
               defaultBucket: location.defaultBucket,
               listDenied: true,
-              buckets: location.defaultBucket ? [{ Name: location.defaultBucket }] : [],
+              buckets: [...new Set([location.defaultBucket, ...bookmarked])]
+                .filter(Boolean)
+                .map((Name) => ({ Name, ...mark(Name) })),
             };
           }
         },

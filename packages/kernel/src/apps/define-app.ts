@@ -8,8 +8,9 @@ import type { Kernel } from '../kernel.ts';
 export interface AppJob {
   /** Queue name, unique platform-wide: `<app>.<job>`. */
   queue: string;
+  /** Runs one job; `kernel` gives it the services routes have (database, bus, secrets, app state keyed by kernel). */
   // biome-ignore lint/suspicious/noExplicitAny: each job types its own payload.
-  handler: (context: any) => Promise<unknown>;
+  handler: (context: any, kernel: Kernel) => Promise<unknown>;
   /** Jobs of this queue run at most this many at once per worker process. */
   concurrency?: number;
   /** Lease length; a job whose worker stops heart-beating is re-claimed after it. */

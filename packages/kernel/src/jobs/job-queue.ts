@@ -5,6 +5,7 @@ import type { AppJob } from '../apps/define-app.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { jobEvents, jobs } from '../db/kernel.schema.ts';
 import { conflict, notFound } from '../http/errors.ts';
+import type { Kernel } from '../kernel.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { CronSchedules } from './cron-schedules.ts';
@@ -67,6 +68,8 @@ export class JobQueue {
   #pass: Promise<void> = Promise.resolve();
 
   readonly #schedules: CronSchedules;
+  /** Handed to every handler; set once the kernel that owns this queue exists. */
+  #kernel?: Kernel;
 
   constructor(options: { db: Database; logger: Logger; metrics?: Metrics }) {
     this.#db = options.db;
@@ -75,6 +78,10 @@ export class JobQueue {
     this.#schedules = new CronSchedules(options.db, options.logger, (queue, payload, enqueueOptions) =>
       this.enqueue(queue, payload, enqueueOptions),
     );
+  }
+
+  attachKernel(kernel: Kernel): void {
+    this.#kernel = kernel;
   }
 
   register(job: AppJob): void {
@@ -338,7 +345,7 @@ export class JobQueue {
     const done = (async () => {
       await this.#appendEvent(job.id, 'running', { attempt: job.attempts });
       try {
-        const result = await definition.handler(context);
+        const result = await definition.handler(context, this.#kernel as Kernel);
         await this.#finish(job, { status: 'succeeded', result: result ?? null });
         this.#metrics?.jobsLatency.observe({ queue, outcome: 'succeeded' }, (performance.now() - started) / 1000);
       } catch (error) {
