@@ -3,6 +3,7 @@ import type { Kernel } from '@platform/kernel/kernel.ts';
 import { Type } from 'typebox';
 import { connectionRoutes } from './connections/connection.routes.ts';
 import { ConnectionService } from './connections/connection.service.ts';
+import { hfImportRoutes } from './hf/hf-import.routes.ts';
 import { localRoutes } from './local/local.routes.ts';
 import { locationRoutes } from './locations/location.routes.ts';
 import { LocationService } from './locations/location.service.ts';
@@ -36,5 +37,6 @@ export const odhTecRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async
   await app.register(vramRoutes, { locations });
   await app.register(localRoutes, { kernel });
   await app.register(transferRoutes, { kernel });
+  await app.register(hfImportRoutes, { kernel, locations });
   await app.register(settingsRoutes, { kernel, connections, locations });
 };

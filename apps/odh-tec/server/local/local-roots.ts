@@ -63,3 +63,13 @@ export async function localLocationView(root: LocalRoot): Promise<LocationView> 
 /** Every configured local root as a location view, in LOCAL_STORAGE_PATHS order. */
 export const localLocationViews = (env: Record<string, string | undefined>): Promise<LocationView[]> =>
   Promise.all(parseLocalRoots(env).map(localLocationView));
+
+const GiB = 1024 ** 3;
+const DEFAULT_MAX_FILE_GB = 20;
+
+/** MAX_FILE_SIZE_GB in bytes (fractions allowed; 0 = no limit). */
+export function maxFileBytesOf(env: Record<string, string | undefined>): number {
+  const raw = env.MAX_FILE_SIZE_GB?.trim();
+  const gb = raw ? Number(raw) : DEFAULT_MAX_FILE_GB;
+  return Number.isFinite(gb) && gb >= 0 ? Math.floor(gb * GiB) : DEFAULT_MAX_FILE_GB * GiB;
+}

@@ -24,11 +24,9 @@ import {
   UploadQuery,
   UploadResult,
 } from './local.schema.ts';
-import { localLocationViews, parseLocalRoots } from './local-roots.ts';
+import { localLocationViews, maxFileBytesOf, parseLocalRoots } from './local-roots.ts';
 
 const tags = ['odh-tec local storage'];
-const GiB = 1024 ** 3;
-const DEFAULT_MAX_FILE_GB = 20;
 const DEFAULT_PREVIEW_BYTES = 1024 * 1024;
 /** Spec "Bad input and security": local uploads 20/min per user. */
 const UPLOAD_RATE_LIMIT = {
@@ -38,13 +36,6 @@ const UPLOAD_RATE_LIMIT = {
 };
 
 const localErrorResponses = { 413: ErrorResponse, 416: ErrorResponse, 507: ErrorResponse };
-
-/** MAX_FILE_SIZE_GB in bytes (fractions allowed; 0 = no limit). */
-function maxFileBytesOf(env: Record<string, string | undefined>): number {
-  const raw = env.MAX_FILE_SIZE_GB?.trim();
-  const gb = raw ? Number(raw) : DEFAULT_MAX_FILE_GB;
-  return Number.isFinite(gb) && gb >= 0 ? Math.floor(gb * GiB) : DEFAULT_MAX_FILE_GB * GiB;
-}
 
 const previewDefault = (env: Record<string, string | undefined>): number => {
   const configured = Number(env.ODH_TEC_PREVIEW_MAX_BYTES);

@@ -89,7 +89,7 @@ export class TransferService {
       destination.release();
     }
     const title = `Copy ${planned.length} file${planned.length === 1 ? '' : 's'} to ${body.destination.locationId}`;
-    return this.#enqueue(userId, title, {
+    return this.enqueue(userId, title, {
       kind: 'copy',
       source: body.source,
       destination: body.destination as Endpoint,
@@ -198,7 +198,8 @@ export class TransferService {
     return files;
   }
 
-  async #enqueue(
+  /** Creates the transfer rows and its kernel job in one transaction (the job id becomes the transfer id). */
+  async enqueue(
     ownerId: string,
     title: string,
     plan: {
@@ -208,6 +209,7 @@ export class TransferService {
       options: Record<string, unknown>;
       files: NewTransferFile[];
       secretEnc?: string;
+      resolvedRevision?: string;
     },
   ): Promise<TransferRow> {
     const { files, ...values } = plan;
