@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
@@ -24,6 +27,7 @@ describeEachEngine('odh-tec transfers', ({ newDatabaseUrl }) => {
   let b: S3Peer;
   let owner: TestUser;
   let stranger: TestUser;
+  let localRoot: string;
 
   const s3 = (locationId: string, path: string) => ({ type: 's3', locationId, path });
   const copy = (payload: Record<string, unknown>, user = owner) =>
@@ -46,6 +50,7 @@ describeEachEngine('odh-tec transfers', ({ newDatabaseUrl }) => {
   };
 
   before(async () => {
+    localRoot = mkdtempSync(join(tmpdir(), 'odh-tec-transfer-local-'));
     a = await startS3Peer();
     b = await startS3Peer();
     platform = await buildTestApp({
@@ -53,7 +58,11 @@ describeEachEngine('odh-tec transfers', ({ newDatabaseUrl }) => {
       databaseUrl: await newDatabaseUrl(),
       listen: true,
       startBackground: true,
-      env: { ODH_TEC_COPY_OBJECT_MAX_BYTES: String(5 * MiB), MAX_CONCURRENT_TRANSFERS: '2' },
+      env: {
+        ODH_TEC_COPY_OBJECT_MAX_BYTES: String(5 * MiB),
+        MAX_CONCURRENT_TRANSFERS: '2',
+        LOCAL_STORAGE_PATHS: localRoot,
+      },
     });
     owner = await platform.createUser('mover');
     stranger = await platform.createUser('stranger');
@@ -74,6 +83,32 @@ describeEachEngine('odh-tec transfers', ({ newDatabaseUrl }) => {
     await platform.close();
     await a.close();
     await b.close();
+    rmSync(localRoot, { recursive: true, force: true });
+  });
+
+  test('S3 → local → S3: a folder lands in the local root (rename on conflict) and copies back', async () => {
+    await a.put('models', 'tolocal/a.txt', 'A');
+    await a.put('models', 'tolocal/deep/b.txt', 'B');
+    mkdirSync(join(localRoot, 'in'), { recursive: true });
+    writeFileSync(join(localRoot, 'in', 'a.txt'), 'old');
+    const down = await copy({
+      source: s3('a', 'models/tolocal'),
+      destination: { type: 'local', locationId: 'local-0', path: 'in' },
+      files: ['a.txt', 'deep/'],
+      conflictResolution: 'rename',
+    });
+    assert.equal(down.statusCode, 202, down.body);
+    assert.equal((await settle(down.json().jobId)).status, 'completed');
+    assert.equal(readFileSync(join(localRoot, 'in', 'a.txt'), 'utf8'), 'old');
+    assert.equal(readFileSync(join(localRoot, 'in', 'a-1.txt'), 'utf8'), 'A');
+    assert.equal(readFileSync(join(localRoot, 'in', 'deep', 'b.txt'), 'utf8'), 'B');
+    const up = await copy({
+      source: { type: 'local', locationId: 'local-0', path: 'in' },
+      destination: s3('b', 'models/fromlocal'),
+      files: ['deep/'],
+    });
+    assert.equal((await settle(up.json().jobId)).status, 'completed');
+    assert.equal((await body(b, 'fromlocal/deep/b.txt')).toString(), 'B');
   });
 
   test('a folder copy inside one endpoint is server-side; large objects go by UploadPartCopy (acceptance 14)', async () => {
