@@ -13,6 +13,7 @@ import { objectRoutes } from './objects/object.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { transferRoutes } from './transfers/transfer.routes.ts';
 import { vramRoutes } from './vram/vram.routes.ts';
+import { kernelsRoutes } from './workbench/kernels.routes.ts';
 
 /** Every route of the app, mounted by the kernel under `/odh-tec` (or `/` standalone). */
 export const odhTecRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (app, { kernel }) => {
@@ -29,6 +30,8 @@ export const odhTecRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async
     async () => ({ status: 'ok' as const }),
   );
 
+  // First: its activity hook must see every route registered after it.
+  await app.register(kernelsRoutes, { kernel });
   await app.register(connectionRoutes, { kernel, connections });
   await app.register(locationRoutes, { locations });
   await app.register(bucketRoutes, { kernel, locations });

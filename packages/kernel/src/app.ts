@@ -64,7 +64,13 @@ async function platform(app: FastifyInstance, options: PlatformAppOptions) {
   await app.register(jobsRoutes, { kernel });
   await app.register(appsRoutes, { kernel });
   await app.register(mountApps, { kernel });
-  await app.register(portalPlugin, { basePath: '/', serve: options.portal ?? true });
+  const basePath = kernel.config.basePath;
+  if (basePath) {
+    app.get(basePath, { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
+      reply.redirect(`${basePath}/`, 302),
+    );
+  }
+  await app.register(portalPlugin, { basePath: `${basePath}/`, serve: options.portal ?? true });
 }
 
 export const platformApp = fp(platform, { name: 'platform' });

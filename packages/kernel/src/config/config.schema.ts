@@ -29,6 +29,12 @@ export const CoreEnvironment = Type.Object({
     description: 'duties of this process: HTTP serving (api), background work (worker) or both (all)',
   }),
   MOUNT_AT_ROOT: Type.Boolean({ default: false, description: 'standalone mode: mount the single hosted app at /' }),
+  BASE_PATH: Type.Optional(
+    Type.String({
+      pattern: "^(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*/?$",
+      description: 'path prefix every route also answers under, e.g. a notebook NB_PREFIX (read as fallback)',
+    }),
+  ),
   AUTH_MODE: Type.Union([Type.Literal('local'), Type.Literal('oidc'), Type.Literal('proxy'), Type.Literal('none')], {
     default: 'local',
     description: 'local accounts, OIDC login, trusted reverse-proxy headers, or single-user workbench',

@@ -18,6 +18,8 @@ export interface Config {
   apps: string[] | 'all';
   role: 'all' | 'api' | 'worker';
   mountAtRoot: boolean;
+  /** Path prefix every route also answers under (no trailing slash; '' for none). */
+  basePath: string;
   authMode: 'local' | 'oidc' | 'proxy' | 'none';
   oidc?: {
     issuer: string;
@@ -72,7 +74,9 @@ function coerce(env: Record<string, string | undefined>): Record<string, unknown
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const candidate = Value.Default(CoreEnvironment, coerce(env));
+  // A Kubeflow/ODH workbench announces its route prefix as NB_PREFIX; BASE_PATH wins when both are set.
+  const withBasePath = env.BASE_PATH || !env.NB_PREFIX ? env : { ...env, BASE_PATH: env.NB_PREFIX };
+  const candidate = Value.Default(CoreEnvironment, coerce(withBasePath));
   const errors = [...Value.Errors(CoreEnvironment, candidate)];
   if (errors.length > 0) {
     const lines = errors.map((error) => {
@@ -110,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apps,
     role: c.ROLE,
     mountAtRoot: c.MOUNT_AT_ROOT,
+    basePath: (c.BASE_PATH ?? '').replace(/\/+$/, ''),
     authMode,
     oidc:
       issuer && c.OIDC_CLIENT_ID

@@ -13,4 +13,15 @@ export const serverOptions = (config: Config, logger: Logger): FastifyServerOpti
   genReqId: () => randomUUID(),
   // Object keys travel in path parameters and may be long (S3 allows 1024 bytes, more once encoded).
   routerOptions: { maxParamLength: 4096 },
+  // Behind a workbench proxy every route also answers under the prefix (spec 01-odh-tec M16): `/prefix/x` → `/x`.
+  ...(config.basePath ? { rewriteUrl: (request) => stripBasePath(request.url ?? '/', config.basePath) } : {}),
 });
+
+/** `/prefix/rest` and `/prefix?q` lose the prefix; the bare `/prefix` is kept for its redirect to `/prefix/`. */
+export function stripBasePath(url: string, basePath: string): string {
+  if (!url.startsWith(basePath)) return url;
+  const rest = url.slice(basePath.length);
+  if (rest.startsWith('/')) return rest;
+  if (rest.startsWith('?')) return `/${rest}`;
+  return url;
+}
