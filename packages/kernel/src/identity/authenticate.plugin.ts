@@ -45,7 +45,10 @@ async function authenticate(app: FastifyInstance, options: { kernel: Kernel }) {
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.principal = await resolvePrincipal(request);
-    if (request.principal?.via === 'session' && UNSAFE_METHODS.has(request.method)) assertSameOrigin(request);
+    // Browsers attach cookies and proxy identities by themselves: only an API token proves the caller meant it.
+    if (request.principal && request.principal.via !== 'api_token' && UNSAFE_METHODS.has(request.method)) {
+      assertSameOrigin(request);
+    }
     if (!request.routeOptions.config?.public && !request.principal && request.routeOptions.url !== undefined) {
       throw unauthorized();
     }
@@ -81,12 +84,18 @@ async function authenticate(app: FastifyInstance, options: { kernel: Kernel }) {
     return session ? identity.principalFromSession(session) : undefined;
   }
 
-  /** Cookie-authenticated writes must come from our own pages (SameSite=Lax already stops most cross-site posts). */
+  /**
+   * Browser-authenticated writes must come from our own pages (SameSite=Lax already stops most cross-site posts; a
+   * workbench proxy or `AUTH_MODE=none` has no cookie at all): `Sec-Fetch-Site: cross-site` or a foreign `Origin`
+   * is refused (spec 01-odh-tec "Bad input and security").
+   */
   function assertSameOrigin(request: FastifyRequest): void {
+    const refuse = () => new AppError(403, 'csrf_rejected', 'cross-site request refused');
+    if (headerValue(request, 'sec-fetch-site') === 'cross-site') throw refuse();
     const origin = request.headers.origin;
     if (!origin) return;
     const allowed = new Set([config.publicUrl, ...config.corsOrigins, `${request.protocol}://${request.headers.host}`]);
-    if (!allowed.has(origin)) throw new AppError(403, 'cross_origin', 'cross-origin request refused');
+    if (!allowed.has(origin)) throw refuse();
   }
 }
 

@@ -208,7 +208,32 @@ describeEachEngine('identity', ({ newDatabaseUrl }) => {
       payload: { name: 'x', scopes: ['platform:jobs:read'] },
     });
     assert.equal(response.statusCode, 403);
-    assert.equal(response.json().error.code, 'cross_origin');
+    assert.equal(response.json().error.code, 'csrf_rejected');
+    const crossSite = await platform.app.inject({
+      method: 'POST',
+      url: '/auth/tokens',
+      headers: { ...henry.headers, 'sec-fetch-site': 'cross-site' },
+      payload: { name: 'y', scopes: ['platform:jobs:read'] },
+    });
+    assert.equal(crossSite.statusCode, 403);
+    assert.equal(crossSite.json().error.code, 'csrf_rejected');
+    const sameOrigin = await platform.app.inject({
+      method: 'POST',
+      url: '/auth/tokens',
+      headers: { ...henry.headers, 'sec-fetch-site': 'same-origin' },
+      payload: { name: 'z', scopes: ['platform:jobs:read'] },
+    });
+    assert.equal(sameOrigin.statusCode, 201, sameOrigin.body);
+    // A script with an API token is not a browser riding on ambient credentials: no origin rule applies.
+    const token = sameOrigin.json().token;
+    const scripted = await platform.app.inject({
+      method: 'POST',
+      url: '/auth/tokens',
+      headers: { authorization: `Bearer ${token}`, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      payload: { name: 'w', scopes: ['platform:jobs:read'] },
+    });
+    // (Its scope does not cover token management: refused for that reason, not as a cross-site request.)
+    assert.equal(scripted.json().error.code, 'forbidden', scripted.body);
   });
 
   test('bad input gets a 4xx with the error shape, never a 500', async () => {
