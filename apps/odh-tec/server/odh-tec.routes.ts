@@ -37,7 +37,7 @@ export const odhTecRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async
   await app.register(bucketRoutes, { kernel, locations });
   await app.register(objectRoutes, { kernel, locations });
   await app.register(downloadRoutes, { kernel, locations });
-  await app.register(vramRoutes, { locations });
+  await app.register(vramRoutes, { kernel, locations });
   await app.register(localRoutes, { kernel });
   await app.register(transferRoutes, { kernel });
   await app.register(hfImportRoutes, { kernel, locations });

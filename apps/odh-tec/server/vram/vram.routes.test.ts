@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildTestApp, describeEachEngine, sharedData, type TestPlatform, type TestUser } from '@platform/testing';
+import { startFakeHub } from '../../testing/fake-hf-server.ts';
 import { odhTecApp } from '../odh-tec.app.ts';
 import { type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 
@@ -162,7 +163,7 @@ describeEachEngine('odh-tec VRAM routes', ({ newDatabaseUrl }) => {
       ],
       [{ mode: 'classic', model: { numParams: -1 }, run: {} }, 400, 'validation_failed'],
       [{ mode: 'quantum', model: {}, run: {} }, 400, 'validation_failed'],
-      [{ mode: 'detailed', model: { type: 'hf', modelId: 'gpt2' }, run: {} }, 400, 'validation_failed'],
+      [{ mode: 'detailed', model: { type: 'hf' }, run: {} }, 400, 'validation_failed'],
       [
         {
           mode: 'detailed',
@@ -194,4 +195,41 @@ describeEachEngine('odh-tec VRAM routes', ({ newDatabaseUrl }) => {
     });
     assert.deepEqual([missing.statusCode, missing.json().error.code], [404, 'object_not_found']);
   });
+});
+
+test('presets and config.json from the Hub (acceptance 20, Hub source)', async (t) => {
+  const dir = sharedData(t, 'odh-tec');
+  if (!dir) return;
+  const hub = await startFakeHub({ repos: readJson(join(dir, 'hf', 'fake-repos.json')) });
+  const platform = await buildTestApp({ apps: [odhTecApp], env: { HF_ENDPOINT: hub.endpoint } });
+  t.after(async () => {
+    await platform.close();
+    await hub.close();
+  });
+  const user = await platform.createUser('hub-estimator');
+  const presets = await platform.app.inject({ url: `${API}/presets`, headers: user.headers });
+  assert.equal(presets.statusCode, 200, presets.body);
+  assert.equal(presets.json().presets.length, 19);
+  const expected = readJson(join(dir, 'configs', 'expected.json')).models;
+  for (const [modelId, name] of [
+    ['gpt2', 'gpt2'],
+    ['odh-tec-fixtures/tiny-llama-like', 'smollm2-135m'],
+  ]) {
+    const response = await platform.app.inject({
+      method: 'POST',
+      url: `${API}/model-config`,
+      payload: { type: 'hf', modelId },
+      headers: user.headers,
+    });
+    assert.equal(response.statusCode, 200, `${modelId}: ${response.body}`);
+    assert.equal(response.json().paramsTotal, expected[name].paramsTotal, modelId);
+  }
+  const missing = await platform.app.inject({
+    method: 'POST',
+    url: `${API}/model-config`,
+    payload: { type: 'hf', modelId: 'odh-tec-fixtures/private-model' },
+    headers: user.headers,
+  });
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().error.code, 'hf_repo_not_found');
 });

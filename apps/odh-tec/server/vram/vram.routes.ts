@@ -2,8 +2,10 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
 import { AppError, badRequest } from '@platform/kernel/http/errors.ts';
+import type { Kernel } from '@platform/kernel/kernel.ts';
 import type { FastifyRequest } from 'fastify';
 import {
+  CLASSIC_PRESETS,
   type ClassicModelConfig,
   type ClassicRunConfig,
   type DetailedRun,
@@ -13,9 +15,12 @@ import {
   resolveModel,
   VramError,
 } from '../../vram/src/index.ts';
+import { HfClient } from '../hf/hf.client.ts';
+import { validateModelId, validateRevision } from '../hf/hf-import.planner.ts';
 import type { LocationService } from '../locations/location.service.ts';
 import { withLocation } from '../objects/location-client.ts';
 import { PERMISSIONS } from '../odh-tec.permissions.ts';
+import { settingsServiceOf } from '../settings/settings.service.ts';
 import { assertValidKey } from '../storage/key-codec.ts';
 import { storageErrorResponses } from '../storage/storage-error.schema.ts';
 import { assertBucketName } from '../storage/storage-names.ts';
@@ -24,6 +29,7 @@ import {
   ConfigSource as ConfigSourceSchema,
   EstimateBody,
   EstimateResult,
+  PresetList,
   ResolvedModelView,
 } from './vram.schema.ts';
 
@@ -37,8 +43,35 @@ function vramError(error: unknown): unknown {
   return new AppError(error.code === 'unsupported_architecture' ? 422 : 400, error.code, error.message, error.details);
 }
 
+/** config.json of a Hub repository (and the Hub's safetensors total, for architectures without a formula). */
+async function readHubConfig(
+  kernel: Kernel,
+  source: { modelId: string; revision?: string },
+): Promise<{ config: unknown; hubParamsTotal?: number }> {
+  const settings = settingsServiceOf(kernel);
+  const client = new HfClient({ endpoint: settings.hfEndpoint(), token: await settings.hfToken() });
+  const info = await client.modelInfo(validateModelId(source.modelId), validateRevision(source.revision ?? 'main'));
+  const file = await client.open(source.modelId, info.sha, 'config.json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of file.body) {
+    size += chunk.length;
+    if (size > MAX_CONFIG_BYTES) {
+      file.body.destroy();
+      throw badRequest('the repository config.json is too large', undefined, 'invalid_config');
+    }
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return { config: JSON.parse(Buffer.concat(chunks).toString('utf8')), hubParamsTotal: info.safetensorsTotal };
+  } catch {
+    throw badRequest('the repository config.json is not JSON', undefined, 'invalid_config');
+  }
+}
+
 async function readConfig(locations: LocationService, request: FastifyRequest, source: ConfigSource): Promise<unknown> {
   if (source.type === 'inline') return source.config;
+  if (source.type === 'hf') throw new Error('Hub sources are read by readHubConfig');
   assertBucketName(source.bucket);
   assertValidKey(source.key);
   const text = await withLocation(locations, request, PERMISSIONS.objectsRead, source.locationId, async (client) => {
@@ -58,20 +91,45 @@ async function readConfig(locations: LocationService, request: FastifyRequest, s
 }
 
 async function resolveSource(
+  kernel: Kernel,
   locations: LocationService,
   request: FastifyRequest,
   source: ConfigSource,
 ): Promise<ResolvedModel> {
-  const config = await readConfig(locations, request, source);
+  const { config, hubParamsTotal } =
+    source.type === 'hf'
+      ? await readHubConfig(kernel, source)
+      : {
+          config: await readConfig(locations, request, source),
+          hubParamsTotal: source.type === 'inline' ? source.hubParamsTotal : undefined,
+        };
   try {
-    return resolveModel(config, { hubParamsTotal: source.type === 'inline' ? source.hubParamsTotal : undefined });
+    return resolveModel(config, { hubParamsTotal });
   } catch (error) {
     throw vramError(error);
   }
 }
 
 /** `/api/vram/*` over the VRAM library (spec 01-odh-tec M15). */
-export const vramRoutes: FastifyPluginAsyncTypebox<{ locations: LocationService }> = async (app, { locations }) => {
+export const vramRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations: LocationService }> = async (
+  app,
+  { kernel, locations },
+) => {
+  app.get(
+    '/api/vram/presets',
+    {
+      schema: {
+        tags,
+        summary: "The classic estimator's model presets",
+        response: { 200: PresetList, ...errorResponses },
+      },
+    },
+    async (request) => {
+      request.authorize(PERMISSIONS.vramUse);
+      return CLASSIC_PRESETS;
+    },
+  );
+
   app.post(
     '/api/vram/model-config',
     {
@@ -84,7 +142,7 @@ export const vramRoutes: FastifyPluginAsyncTypebox<{ locations: LocationService 
     },
     async (request) => {
       request.authorize(PERMISSIONS.vramUse);
-      return resolveSource(locations, request, request.body);
+      return resolveSource(kernel, locations, request, request.body);
     },
   );
 
@@ -112,7 +170,7 @@ export const vramRoutes: FastifyPluginAsyncTypebox<{ locations: LocationService 
           throw vramError(error);
         }
       }
-      const model = await resolveSource(locations, request, body.model);
+      const model = await resolveSource(kernel, locations, request, body.model);
       try {
         return estimateDetailed(model, body.run as unknown as DetailedRun);
       } catch (error) {

@@ -26,8 +26,19 @@ export const ObjectConfigSource = Type.Object(
   { additionalProperties: false },
 );
 
-/** Where a config.json comes from. The Hub source (`type: "hf"`) needs the Hub client, not part of this app yet. */
-export const ConfigSource = Type.Union([InlineConfigSource, ObjectConfigSource]);
+export const HfConfigSource = Type.Object(
+  {
+    type: Type.Literal('hf'),
+    /** `org/name` on the Hub (HF_ENDPOINT) */
+    modelId: Type.String({ minLength: 1, maxLength: 200 }),
+    /** branch, tag or commit (default main) */
+    revision: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Where a config.json comes from: inline, a storage object, or a Hub repository. */
+export const ConfigSource = Type.Union([InlineConfigSource, ObjectConfigSource, HfConfigSource]);
 export type ConfigSource = Static<typeof ConfigSource>;
 
 const ClassicUnit = Type.Union([Type.Literal('MiB'), Type.Literal('GiB')]);
@@ -75,3 +86,11 @@ export const EstimateResult = Type.Object(
   { mode: Type.Union([Type.Literal('classic'), Type.Literal('detailed')]) },
   { additionalProperties: true },
 );
+
+export const PresetList = Type.Object({
+  /** index of the preset the estimator opens with */
+  defaultPresetIndex: Type.Integer(),
+  /** the classic run fields the estimator opens with */
+  defaultRunConfig: LooseObject,
+  presets: Type.Array(Type.Object({ label: Type.String(), modelConfig: LooseObject })),
+});

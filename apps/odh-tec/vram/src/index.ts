@@ -8,6 +8,7 @@ export {
   type ClassicUnit,
   estimateClassic,
 } from './classic.ts';
+export { CLASSIC_PRESETS } from './classic-presets.ts';
 export {
   type DetailedInferenceRun,
   type DetailedModelSummary,
