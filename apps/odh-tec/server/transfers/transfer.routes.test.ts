@@ -16,6 +16,7 @@ import {
 } from '@platform/testing';
 import { odhTecApp } from '../odh-tec.app.ts';
 import { type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
+import { transferEngineOf } from './transfer.job.ts';
 
 const API = '/odh-tec/api';
 const MiB = 1024 * 1024;
@@ -249,6 +250,63 @@ describeEachEngine('odh-tec transfers', ({ newDatabaseUrl }) => {
       assert.equal(finished.status, 'completed', JSON.stringify(finished.files));
     } finally {
       b.server.setSwitches({ latencyMs: 0 });
+    }
+  });
+
+  test('concurrency follows maxConcurrentTransfers, also when raised mid-job; SSE replays after Last-Event-ID (acceptance 7, 13)', async () => {
+    for (let k = 0; k < 10; k++) await a.put('models', `many/f${k}.txt`, `file ${k}`);
+    const engine = transferEngineOf(platform.kernel);
+    const admin = await platform.createUser('settings-admin', ['admin']);
+    const limit = (value: number) =>
+      platform.app.inject({
+        method: 'PATCH',
+        url: `${API}/settings`,
+        payload: { maxConcurrentTransfers: value },
+        headers: admin.headers,
+      });
+    assert.equal((await limit(2)).statusCode, 200);
+    b.server.setSwitches({ latencyMs: 300 });
+    b.server.stats.peakKeysWriting = 0;
+    try {
+      const response = await copy({
+        source: s3('a', 'models/many'),
+        destination: s3('b', 'models/many-dst'),
+        files: Array.from({ length: 10 }, (_, k) => `f${k}.txt`),
+      });
+      const { jobId, sseUrl } = response.json();
+      let peak = 0;
+      const watch = async (until: () => boolean) => {
+        const deadline = Date.now() + 20_000;
+        while (!until() && Date.now() < deadline) {
+          peak = Math.max(peak, engine.scheduler.used);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      await watch(() => engine.scheduler.used === 2);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      peak = Math.max(peak, engine.scheduler.used);
+      assert.equal(peak, 2);
+      assert.ok(b.server.stats.peakKeysWriting <= 2, `peak writes ${b.server.stats.peakKeysWriting}`);
+      assert.equal((await limit(4)).statusCode, 200);
+      await watch(() => engine.scheduler.used === 4);
+      assert.equal(engine.scheduler.used, 4, 'the raised limit is used at once');
+      const view = await settle(jobId);
+      assert.equal(view.status, 'completed');
+      // A reconnect after the end gets the snapshot again and only the events after its Last-Event-ID.
+      const first = await fetch(`${baseUrl(platform)}${sseUrl}`, { headers: owner.headers }).then((r) => r.text());
+      const ids = [...first.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+      const middle = ids[Math.floor(ids.length / 2)];
+      const again = await fetch(`${baseUrl(platform)}${sseUrl}`, {
+        headers: { ...owner.headers, 'last-event-id': String(middle) },
+      }).then((r) => r.text());
+      const replayed = [...again.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+      assert.equal(replayed[0], 'progress');
+      assert.equal(replayed.at(-1), 'done');
+      assert.ok([...again.matchAll(/^id: (\d+)$/gm)].every((m) => Number(m[1]) >= middle));
+      assert.ok(replayed.length < [...first.matchAll(/^event: /gm)].length);
+    } finally {
+      b.server.setSwitches({ latencyMs: 0 });
+      await limit(2);
     }
   });
 
