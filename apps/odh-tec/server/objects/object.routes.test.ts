@@ -220,12 +220,13 @@ describeEachEngine('odh-tec browsing through a connection', ({ newDatabaseUrl })
     assert.equal(response.json().error.code, 'storage_unreachable');
   });
 
-  test('every route but the status probe refuses anonymous requests', async () => {
+  test('every route but the status probe and the notebook kernels shim refuses anonymous requests', async () => {
     const publicRoutes = await assertAnonymousRefused(platform, '/odh-tec/');
-    assert.deepEqual(
-      publicRoutes.map((route) => `${route.method} ${route.url}`),
-      ['GET /odh-tec/api'],
-    );
+    assert.deepEqual(publicRoutes.map((route) => `${route.method} ${route.url}`).sort(), [
+      'GET /odh-tec/api',
+      'GET /odh-tec/api/kernels',
+      'GET /odh-tec/api/terminals',
+    ]);
     assert.deepEqual((await platform.app.inject({ url: `${API}` })).json(), { status: 'ok' });
   });
 

@@ -1,6 +1,5 @@
 import {
   DeleteObjectCommand,
-  DeleteObjectsCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -10,31 +9,34 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditContextOf } from '@platform/kernel/audit/audit-context.ts';
 import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LocationService } from '../locations/location.service.ts';
 import { PERMISSIONS } from '../odh-tec.permissions.ts';
 import { assertValidKey, decodeKey, decodePrefix } from '../storage/key-codec.ts';
 import { storageErrorResponses } from '../storage/storage-error.schema.ts';
+import { storageError } from '../storage/storage-errors.ts';
 import { assertBucketName, assertFolderName } from '../storage/storage-names.ts';
+import { deleteFolder, type FolderDeleteOutcome } from './folder-delete.ts';
 import { withLocation } from './location-client.ts';
 import {
   BucketKeyParams,
   BucketParams,
   CreatedFolder,
   DeleteResult,
+  DeleteStarted,
   ListObjectsQuery,
   LocationQuery,
   type ObjectPage,
   ObjectPage as ObjectPageSchema,
 } from './object.schema.ts';
+import { FOLDER_MARKER, isFolderMarker, objectEntry } from './object-entry.ts';
+import { searchMaxPagesOf, searchObjects } from './object-search.ts';
 
-/** Folders are kept visible by an empty marker object, hidden from listings (spec 01-odh-tec M7). */
-const FOLDER_MARKER = '.s3keep';
 /** Upstream's MAX_FILES_PER_PAGE default; the persisted setting is not part of this app yet. */
 const DEFAULT_PAGE_SIZE = 100;
-const DELETE_BATCH = 1000;
+/** Rate limit of searches that may scan (spec "Bad input and security": contains-search 30/min per user). */
+const SEARCHES_PER_MINUTE = 30;
 const tags = ['odh-tec objects'];
-
-const isFolderMarker = (key: string): boolean => key === FOLDER_MARKER || key.endsWith(`/${FOLDER_MARKER}`);
 
 async function listPage(
   client: S3Client,
@@ -54,13 +56,7 @@ async function listPage(
   const contents = answer.Contents ?? [];
   const visible = contents.filter((object) => !isFolderMarker(object.Key ?? ''));
   return {
-    objects: visible.map((object) => ({
-      Key: object.Key ?? '',
-      LastModified: object.LastModified?.toISOString() ?? null,
-      Size: object.Size ?? 0,
-      ETag: object.ETag ?? null,
-      StorageClass: object.StorageClass ?? null,
-    })),
+    objects: visible.map(objectEntry),
     prefixes: (answer.CommonPrefixes ?? []).map((entry) => ({ Prefix: entry.Prefix ?? '' })),
     nextContinuationToken: answer.IsTruncated ? (answer.NextContinuationToken ?? null) : null,
     isTruncated: Boolean(answer.IsTruncated),
@@ -68,40 +64,48 @@ async function listPage(
   };
 }
 
-/** Deletes every object under a folder prefix, a page of 1000 keys at a time; returns how many were deleted. */
-async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<number> {
-  let count = 0;
-  for (;;) {
-    // Always the first page: the previous batch is gone, so no continuation token is needed (or valid).
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: DELETE_BATCH }));
-    const keys = (page.Contents ?? []).map((object) => ({ Key: object.Key! }));
-    if (!keys.length) return count;
-    const answer = await client.send(
-      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }),
-    );
-    if (answer.Errors?.length) throw Object.assign(new Error('delete failed'), { name: answer.Errors[0]!.Code });
-    count += keys.length;
-  }
-}
-
 /** Browsing a location: list with folders and cursor pagination, exact-key delete, create folder. */
 export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations: LocationService }> = async (
   app,
   { kernel, locations },
 ) => {
+  const searchMaxPages = searchMaxPagesOf(kernel.config.env);
+  const searchRateLimit = app.rateLimit({
+    max: SEARCHES_PER_MINUTE,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => request.principal?.userId ?? request.ip,
+  });
+  // Only searches that may scan several S3 pages count: `contains`, or a `startsWith` that may be broadened to it.
+  const limitScans = async (request: FastifyRequest<{ Querystring: ListObjectsQuery }>, reply: FastifyReply) => {
+    const { q, mode, autoBroaden } = request.query;
+    if (q && (mode === 'contains' || autoBroaden)) await searchRateLimit.call(app, request, reply);
+  };
   const listSchema = {
     tags,
     querystring: ListObjectsQuery,
     response: { 200: ObjectPageSchema, ...errorResponses, ...storageErrorResponses },
   };
+  const listOrSearch = (client: S3Client, bucket: string, prefix: string, query: ListObjectsQuery) =>
+    query.q
+      ? searchObjects(
+          client,
+          bucket,
+          prefix,
+          { ...query, q: query.q, maxKeys: query.maxKeys ?? DEFAULT_PAGE_SIZE },
+          searchMaxPages,
+        )
+      : listPage(client, bucket, prefix, query);
 
   app.get(
     '/api/objects/:bucketName',
-    { schema: { ...listSchema, summary: 'Objects and folders at the top of a bucket', params: BucketParams } },
+    {
+      preHandler: limitScans,
+      schema: { ...listSchema, summary: 'Objects and folders at the top of a bucket', params: BucketParams },
+    },
     async (request) => {
       assertBucketName(request.params.bucketName);
       return withLocation(locations, request, PERMISSIONS.objectsRead, request.query.location, (client) =>
-        listPage(client, request.params.bucketName, '', request.query),
+        listOrSearch(client, request.params.bucketName, '', request.query),
       );
     },
   );
@@ -109,9 +113,10 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations
   app.get(
     '/api/objects/:bucketName/*',
     {
+      preHandler: limitScans,
       schema: {
         ...listSchema,
-        summary: 'Objects and folders under a prefix (`:encodedPrefix`)',
+        summary: 'Objects and folders under a prefix (`:encodedPrefix`), or a search in it (`q`)',
         params: BucketKeyParams,
       },
     },
@@ -119,7 +124,7 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations
       assertBucketName(request.params.bucketName);
       const prefix = decodePrefix(request.params['*']);
       return withLocation(locations, request, PERMISSIONS.objectsRead, request.query.location, (client) =>
-        listPage(client, request.params.bucketName, prefix, request.query),
+        listOrSearch(client, request.params.bucketName, prefix, request.query),
       );
     },
   );
@@ -132,35 +137,45 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; locations
         summary: 'Delete exactly one object (`:encodedKey`), or a folder (key ending `/`) with everything in it',
         params: BucketKeyParams,
         querystring: LocationQuery,
-        response: { 200: DeleteResult, ...errorResponses, ...storageErrorResponses },
+        response: { 200: DeleteResult, 202: DeleteStarted, ...errorResponses, ...storageErrorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const bucket = request.params.bucketName;
       assertBucketName(bucket);
       const key = decodeKey(request.params['*']);
-      const result = await withLocation(
-        locations,
-        request,
-        PERMISSIONS.objectsDelete,
-        request.query.location,
-        async (client, location) => {
-          if (key.endsWith('/')) {
-            return { locationId: location.id, count: await deletePrefix(client, bucket, key) };
+      const location = await locations.open(request, PERMISSIONS.objectsDelete, request.query.location);
+      let outcome: FolderDeleteOutcome;
+      try {
+        if (key.endsWith('/')) {
+          const { userId } = request.authorize(PERMISSIONS.objectsDelete);
+          // The folder delete owns the location from here on: it may outlive the request (202 after 10 s).
+          outcome = await deleteFolder(kernel, location, userId, bucket, key);
+        } else {
+          try {
+            // The exact key only: upstream deleted by prefix, so deleting `a.txt` also removed `a.txt.bak` (spec M6).
+            await location.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+            await location.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+            outcome = { count: 1 };
+          } finally {
+            location.release();
           }
-          // The exact key only: upstream deleted by prefix, so deleting `a.txt` also removed `a.txt.bak` (spec M6).
-          await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-          await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-          return { locationId: location.id, count: 1 };
-        },
-      );
+        }
+      } catch (error) {
+        throw storageError(error);
+      }
       await kernel.audit.record(auditContextOf(request), {
         action: key.endsWith('/') ? 'odh-tec.folder.delete' : 'odh-tec.object.delete',
         targetType: 'odh-tec.object',
-        targetId: `${result.locationId}/${bucket}/${key}`,
-        before: { count: result.count },
+        targetId: `${location.id}/${bucket}/${key}`,
+        before: outcome,
       });
-      return { deleted: true, count: result.count };
+      if ('jobId' in outcome) {
+        return reply
+          .code(202)
+          .send({ jobId: outcome.jobId, sseUrl: `${app.prefix}/api/transfers/${outcome.jobId}/events` });
+      }
+      return { deleted: true, count: outcome.count };
     },
   );
 

@@ -27,6 +27,12 @@ export const ListObjectsQuery = Type.Object({
   continuationToken: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   /** page size; keys and folders both count */
   maxKeys: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  /** search text (spec "Listing"); absent → a plain listing */
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  /** `startsWith` (S3 prefix, case-sensitive) or `contains` (case-insensitive scan of the leaf names) */
+  mode: Type.Optional(Type.Union([Type.Literal('startsWith'), Type.Literal('contains')])),
+  /** rerun a `startsWith` search that found nothing as `contains` */
+  autoBroaden: Type.Optional(Type.Boolean()),
 });
 export type ListObjectsQuery = Static<typeof ListObjectsQuery>;
 
@@ -38,6 +44,29 @@ export const BucketList = Type.Object({
   buckets: Type.Array(Type.Object({ Name: Type.String(), CreationDate: Type.Optional(Type.String()) })),
 });
 export type BucketList = Static<typeof BucketList>;
+
+/** Half-open UTF-16 ranges `[start, end)` into the leaf name, per key or prefix. */
+const MatchRanges = Type.Record(Type.String(), Type.Array(Type.Array(Type.Integer(), { minItems: 2, maxItems: 2 })));
+
+/** How a search page was produced (spec 01-odh-tec "Listing"). */
+export const SearchFilter = Type.Object({
+  q: Type.String(),
+  mode: Type.Union([Type.Literal('startsWith'), Type.Literal('contains')]),
+  /** the scan stopped at the page cap before the bucket end: more matches may follow */
+  partialResult: Type.Boolean(),
+  /** S3 pages read for this answer */
+  scanPages: Type.Integer(),
+  scanStoppedReason: Type.Union([
+    Type.Literal('maxKeysReached'),
+    Type.Literal('bucketExhausted'),
+    Type.Literal('scanCap'),
+  ]),
+  autoBroaden: Type.Boolean(),
+  /** the mode asked for; differs from `mode` when an empty `startsWith` was broadened */
+  originalMode: Type.Union([Type.Literal('startsWith'), Type.Literal('contains')]),
+  matches: Type.Object({ objects: MatchRanges, prefixes: MatchRanges }),
+});
+export type SearchFilter = Static<typeof SearchFilter>;
 
 export const ObjectPage = Type.Object({
   objects: Type.Array(
@@ -54,10 +83,14 @@ export const ObjectPage = Type.Object({
   isTruncated: Type.Boolean(),
   /** folder markers (`.s3keep`) left out of `objects` */
   hiddenCount: Type.Integer(),
+  /** present for searches (`q`) */
+  filter: Type.Optional(SearchFilter),
 });
 export type ObjectPage = Static<typeof ObjectPage>;
 
 export const DeleteResult = Type.Object({ deleted: Type.Boolean(), count: Type.Integer() });
+/** A folder delete still running after 10 s: a `delete_prefix` transfer to follow (spec "Delete"). */
+export const DeleteStarted = Type.Object({ jobId: Type.String(), sseUrl: Type.String() });
 export const CreatedFolder = Type.Object({ key: Type.String() });
 
 export const CreateBucketBody = Type.Object(

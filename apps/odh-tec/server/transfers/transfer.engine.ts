@@ -136,6 +136,8 @@ export class TransferEngine {
       await this.finish(transferId, AbortSignal.abort());
       return;
     }
+    // The kernel re-queues the job of a stopped worker; with AUTO_RESUME_TRANSFERS=false it waits for a resume.
+    if (row.status === 'interrupted' && this.#kernel.config.env.AUTO_RESUME_TRANSFERS === 'false') return;
     const controller = new AbortController();
     const stopTracking = this.track(transferId, controller);
     const onAbort = () => controller.abort(signal.reason);

@@ -93,7 +93,7 @@ async function createPostgresDatabase(databaseUrl: string, poolSize: number): Pr
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const orm = drizzleNodePostgres({ client: pool }) as unknown as Orm;
-  const listeners = new Set<pg.PoolClient>();
+  const listeners = new Set<pg.Client>();
   return {
     engine: 'postgres',
     orm,
@@ -113,8 +113,11 @@ async function createPostgresDatabase(databaseUrl: string, poolSize: number): Pr
         client.release();
       }
     },
+    // A LISTEN holds its connection for the life of the process: a dedicated client, so the pool keeps all of its
+    // connections for queries (three listeners in a pool of five left two, and busy jobs starved the routes).
     listen: async (channel, onNotify) => {
-      const client = await pool.connect();
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
       listeners.add(client);
       // A dropped LISTEN connection must not crash the process; the poll fallback keeps work moving meanwhile.
       client.on('error', () => listeners.delete(client));
@@ -126,12 +129,11 @@ async function createPostgresDatabase(databaseUrl: string, poolSize: number): Pr
       return async () => {
         if (!listeners.delete(client)) return;
         client.off('notification', handler);
-        await client.query(`UNLISTEN ${quoteIdentifier(channel)}`).catch(() => {});
-        client.release();
+        await client.end().catch(() => {});
       };
     },
     close: async () => {
-      for (const client of listeners) client.release();
+      await Promise.all([...listeners].map((client) => client.end().catch(() => {})));
       listeners.clear();
       await pool.end();
     },
