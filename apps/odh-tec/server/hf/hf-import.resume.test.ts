@@ -18,6 +18,14 @@ const TINY = 'odh-tec-fixtures/tiny-llama-like';
 test('an import interrupted by a stopping worker resumes on the next one, skipping finished files', async (t) => {
   const dir = sharedData(t, 'odh-tec', 'hf');
   if (!dir) return;
+  const platforms: TestPlatform[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  // Registered before the PostgreSQL tier's own stop: after hooks run in order, and the workers, then the fakes,
+  // must be gone before the server terminates their connections.
+  t.after(async () => {
+    for (const platform of platforms) await platform.close().catch(() => {});
+    for (const close of closers) await close();
+  });
   const postgres = await postgresTier(t);
   if (!postgres) return;
   const databaseUrl = await postgres.createDatabase();
@@ -26,13 +34,10 @@ test('an import interrupted by a stopping worker resumes on the next one, skippi
     repos: JSON.parse(readFileSync(join(dir, 'fake-repos.json'), 'utf8')),
     switches: { latencyMs: 150 },
   });
-  const platforms: TestPlatform[] = [];
-  // Workers first: their Hub and S3 connections must be gone before the fakes close.
-  t.after(async () => {
-    for (const platform of platforms) await platform.close().catch(() => {});
-    await hub.close();
-    await peer.close();
-  });
+  closers.push(
+    () => hub.close(),
+    () => peer.close(),
+  );
   const env = { HF_ENDPOINT: hub.endpoint, PLATFORM_SECRET_KEYS: generateKey(), MAX_CONCURRENT_TRANSFERS: '1' };
   const start = async () => {
     const platform = await buildTestApp({ apps: [odhTecApp], databaseUrl, env, startBackground: true });
