@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sharedData } from '@platform/testing/shared-data.ts';
+import { DEFAULT_PACK_PATH, loadDefaultPack } from './default-pack.ts';
 import { defaultPackRules, fixtureEvents } from './fixture-events.ts';
 import { compileRule, matchRule } from './rule-compiler.ts';
 import { type RuleDocument, RuleError } from './rule-document.ts';
@@ -157,4 +158,13 @@ test('saving refuses bad regexes, unknown fields and bad documents (acceptance 1
       ),
     /duplicate/,
   );
+});
+
+test('the app ships the normative default pack byte for byte, and it compiles', (t) => {
+  const dir = sharedData(t, 'opmas');
+  if (!dir) return;
+  assert.equal(readFileSync(DEFAULT_PACK_PATH, 'utf8'), readFileSync(join(dir, 'default-rules.yaml'), 'utf8'));
+  const { pack, rules } = loadDefaultPack();
+  assert.equal(pack.pack, 'openwrt-default');
+  assert.equal(rules.length, 16);
 });
