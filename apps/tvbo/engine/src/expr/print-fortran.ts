@@ -5,6 +5,9 @@
  * equal types.
  */
 import type { Expr } from './ast.ts';
+import { precedence } from './precedence.ts';
+
+const LANGUAGE = { negation: 40 };
 
 /** REAL(8) from an IEEE bit pattern: NaN and ±∞ need neither `USE IEEE_ARITHMETIC` nor 0/0 (a gfortran error). */
 const fromBits = (bits: bigint): string => `TRANSFER(${bits}_8, 1.0D0)`;
@@ -18,26 +21,6 @@ export function fortranNumber(v: number): string {
   if (v < 0) return `-${fortranNumber(-v)}`;
   const [digits, exponent = '0'] = String(v).split('e');
   return `${digits.includes('.') ? digits : `${digits}.0`}D${Number(exponent)}`;
-}
-
-/** Fortran's unary minus binds like binary `+`/`-`, so `a*-b` is illegal and needs `a*(-b)`. */
-function precedence(e: Expr): number {
-  switch (e.kind) {
-    case 'bin':
-      return e.op === '**' ? 70 : e.op === '*' || e.op === '/' ? 50 : 40;
-    case 'neg':
-      return 40;
-    case 'cmp':
-      return 30;
-    case 'not':
-      return 25;
-    case 'logic':
-      return e.op === 'and' ? 20 : 10;
-    case 'num':
-      return e.value < 0 ? 40 : 100;
-    default:
-      return 100;
-  }
 }
 
 const wrap = (s: string, yes: boolean): string => (yes ? `(${s})` : s);
@@ -85,7 +68,7 @@ const COMPARISON: Record<string, string> = {
 export function printFortran(e: Expr, name: (symbol: string) => string): string {
   const rec = (x: Expr): string => printFortran(x, name);
   /** An operand beside a relational operator: Fortran has no chained comparisons. */
-  const compared = (x: Expr): string => wrap(rec(x), precedence(x) <= 30);
+  const compared = (x: Expr): string => wrap(rec(x), precedence(x, LANGUAGE) <= 30);
   const condition = (c: Expr): string => (c.kind === 'num' ? (c.value !== 0 ? '.TRUE.' : '.FALSE.') : rec(c));
   switch (e.kind) {
     case 'num':
@@ -95,10 +78,10 @@ export function printFortran(e: Expr, name: (symbol: string) => string): string 
     case 'index':
       throw new Error(`indexing ${e.name}[${e.index}] is only allowed in coupling functions`);
     case 'neg':
-      return `-${wrap(rec(e.arg), precedence(e.arg) <= 40)}`;
+      return `-${wrap(rec(e.arg), precedence(e.arg, LANGUAGE) <= 40)}`;
     case 'not':
       // `.NOT. .NOT. x` is not valid Fortran: a negated operand must not start with another `.NOT.`.
-      return `.NOT. ${wrap(condition(e.arg), precedence(e.arg) <= 25)}`;
+      return `.NOT. ${wrap(condition(e.arg), precedence(e.arg, LANGUAGE) <= 25)}`;
     case 'call':
       return printCall(e.fn, e.args.map(rec), e.args.map(compared));
     case 'piecewise': {
@@ -112,23 +95,23 @@ export function printFortran(e: Expr, name: (symbol: string) => string): string 
       );
     }
     case 'bin': {
-      const p = precedence(e);
+      const p = precedence(e, LANGUAGE);
       if (e.op === '**') {
-        const base = wrap(rec(e.left), precedence(e.left) <= p);
+        const base = wrap(rec(e.left), precedence(e.left, LANGUAGE) <= p);
         const power = integerExponent(e.right);
         if (power !== undefined) return `${base}**${wrap(String(power), power < 0)}`;
-        return `${base}**${wrap(rec(e.right), precedence(e.right) < p)}`;
+        return `${base}**${wrap(rec(e.right), precedence(e.right, LANGUAGE) < p)}`;
       }
-      const left = wrap(rec(e.left), precedence(e.left) < p);
-      const right = wrap(rec(e.right), precedence(e.right) <= p);
+      const left = wrap(rec(e.left), precedence(e.left, LANGUAGE) < p);
+      const right = wrap(rec(e.right), precedence(e.right, LANGUAGE) <= p);
       return e.op === '*' || e.op === '/' ? `${left}${e.op}${right}` : `${left} ${e.op} ${right}`;
     }
     case 'cmp':
       return `${compared(e.left)} ${COMPARISON[e.op]} ${compared(e.right)}`;
     case 'logic': {
-      const p = precedence(e);
-      const left = wrap(condition(e.left), precedence(e.left) < p);
-      return `${left} ${e.op === 'and' ? '.AND.' : '.OR.'} ${wrap(condition(e.right), precedence(e.right) <= p)}`;
+      const p = precedence(e, LANGUAGE);
+      const left = wrap(condition(e.left), precedence(e.left, LANGUAGE) < p);
+      return `${left} ${e.op === 'and' ? '.AND.' : '.OR.'} ${wrap(condition(e.right), precedence(e.right, LANGUAGE) <= p)}`;
     }
   }
 }

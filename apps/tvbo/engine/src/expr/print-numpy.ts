@@ -4,6 +4,9 @@
  * never contains input text. Python's precedence equals the model language's, so parentheses follow `printSympy`.
  */
 import type { Expr } from './ast.ts';
+import { precedence } from './precedence.ts';
+
+const LANGUAGE = { negation: 60, logicAsCalls: true };
 
 /** Python's `repr(float)`: shortest digits, fixed notation for decimal exponents −4…15 (`2.5`, `3.0`, `1e-09`). */
 export function pythonFloat(v: number): string {
@@ -17,22 +20,6 @@ export function pythonFloat(v: number): string {
     return fixed.includes('.') ? fixed : `${fixed}.0`;
   }
   return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
-}
-
-function precedence(e: Expr): number {
-  switch (e.kind) {
-    case 'bin':
-      return e.op === '**' ? 70 : e.op === '*' || e.op === '/' ? 50 : 40;
-    case 'neg':
-      return 60;
-    case 'cmp':
-      return 30;
-    case 'num':
-      return e.value < 0 || Object.is(e.value, -0) ? 60 : 100;
-    default:
-      // Logic and negation print as numpy.logical_* calls.
-      return 100;
-  }
 }
 
 const wrap = (s: string, yes: boolean): string => (yes ? `(${s})` : s);
@@ -80,7 +67,7 @@ export function printNumpy(e: Expr, name: (symbol: string) => string): string {
     case 'index':
       throw new Error(`indexing ${e.name}[${e.index}] is only allowed in coupling functions`);
     case 'neg':
-      return `-${wrap(rec(e.arg), precedence(e.arg) < 60)}`;
+      return `-${wrap(rec(e.arg), precedence(e.arg, LANGUAGE) < 60)}`;
     case 'not':
       return `numpy.logical_not(${condition(e.arg)})`;
     case 'logic':
@@ -98,19 +85,19 @@ export function printNumpy(e: Expr, name: (symbol: string) => string): string {
       );
     }
     case 'bin': {
-      const p = precedence(e);
+      const p = precedence(e, LANGUAGE);
       if (e.op === '**') {
-        const base = wrap(rec(e.left), precedence(e.left) <= p);
+        const base = wrap(rec(e.left), precedence(e.left, LANGUAGE) <= p);
         const power = integerExponent(e.right);
         if (power !== undefined) return `${base}**${wrap(String(power), power < 0)}`;
-        return `${base}**${wrap(rec(e.right), precedence(e.right) < p)}`;
+        return `${base}**${wrap(rec(e.right), precedence(e.right, LANGUAGE) < p)}`;
       }
-      const left = wrap(rec(e.left), precedence(e.left) < p);
-      return `${left} ${e.op} ${wrap(rec(e.right), precedence(e.right) <= p)}`;
+      const left = wrap(rec(e.left), precedence(e.left, LANGUAGE) < p);
+      return `${left} ${e.op} ${wrap(rec(e.right), precedence(e.right, LANGUAGE) <= p)}`;
     }
     case 'cmp':
       // Both sides are parenthesised below comparison level: Python would chain `a < b < c`.
-      return `${wrap(rec(e.left), precedence(e.left) <= 30)} ${e.op} ${wrap(rec(e.right), precedence(e.right) <= 30)}`;
+      return `${wrap(rec(e.left), precedence(e.left, LANGUAGE) <= 30)} ${e.op} ${wrap(rec(e.right), precedence(e.right, LANGUAGE) <= 30)}`;
   }
 }
 

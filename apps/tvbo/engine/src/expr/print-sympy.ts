@@ -3,25 +3,9 @@
  * (spec 03-tvbo acceptance 1: print → parse round-trips every library expression).
  */
 import type { Expr } from './ast.ts';
+import { precedence } from './precedence.ts';
 
-function precedence(e: Expr): number {
-  switch (e.kind) {
-    case 'bin':
-      return e.op === '**' ? 70 : e.op === '*' || e.op === '/' ? 50 : 40;
-    case 'neg':
-      return 60;
-    case 'cmp':
-      return 30;
-    case 'not':
-      return 25;
-    case 'logic':
-      return e.op === 'and' ? 20 : 10;
-    case 'num':
-      return e.value < 0 ? 60 : 100;
-    default:
-      return 100;
-  }
-}
+const LANGUAGE = { negation: 60 };
 
 const wrap = (s: string, yes: boolean): string => (yes ? `(${s})` : s);
 
@@ -40,27 +24,27 @@ export function printSympy(e: Expr): string {
     case 'index':
       return `${e.name}[${e.index}]`;
     case 'neg':
-      return `-${wrap(printSympy(e.arg), precedence(e.arg) < 60)}`;
+      return `-${wrap(printSympy(e.arg), precedence(e.arg, LANGUAGE) < 60)}`;
     case 'not':
-      return `~${wrap(printSympy(e.arg), precedence(e.arg) < 30)}`;
+      return `~${wrap(printSympy(e.arg), precedence(e.arg, LANGUAGE) < 30)}`;
     case 'call':
       return `${e.fn}(${e.args.map(printSympy).join(', ')})`;
     case 'piecewise':
       return `Piecewise(${e.pieces.map((p) => `(${printSympy(p.value)}, ${printCondition(p.cond)})`).join(', ')})`;
     case 'bin': {
-      const p = precedence(e);
+      const p = precedence(e, LANGUAGE);
       if (e.op === '**') {
-        return `${wrap(printSympy(e.left), precedence(e.left) <= p)}**${wrap(printSympy(e.right), precedence(e.right) < p)}`;
+        return `${wrap(printSympy(e.left), precedence(e.left, LANGUAGE) <= p)}**${wrap(printSympy(e.right), precedence(e.right, LANGUAGE) < p)}`;
       }
-      const l = wrap(printSympy(e.left), precedence(e.left) < p);
-      const r = wrap(printSympy(e.right), precedence(e.right) <= p);
+      const l = wrap(printSympy(e.left), precedence(e.left, LANGUAGE) < p);
+      const r = wrap(printSympy(e.right), precedence(e.right, LANGUAGE) <= p);
       return `${l} ${e.op} ${r}`;
     }
     case 'cmp':
     case 'logic': {
-      const p = precedence(e);
+      const p = precedence(e, LANGUAGE);
       const op = e.kind === 'cmp' ? e.op : e.op === 'and' ? '&' : '|';
-      return `${wrap(printSympy(e.left), precedence(e.left) < p)} ${op} ${wrap(printSympy(e.right), precedence(e.right) <= p)}`;
+      return `${wrap(printSympy(e.left), precedence(e.left, LANGUAGE) < p)} ${op} ${wrap(printSympy(e.right), precedence(e.right, LANGUAGE) <= p)}`;
     }
   }
 }
