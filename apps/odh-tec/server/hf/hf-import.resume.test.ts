@@ -6,7 +6,7 @@ import { generateKey } from '@platform/kernel/crypto/fernet.ts';
 import { buildTestApp, postgresTier, sharedData, type TestPlatform } from '@platform/testing';
 import { startFakeHub } from '../../testing/fake-hf-server.ts';
 import { odhTecApp } from '../odh-tec.app.ts';
-import { startS3Peer } from '../testing/s3-peer.ts';
+import { addPeerConnection, startS3Peer } from '../testing/s3-peer.ts';
 
 const API = '/odh-tec/api';
 const TINY = 'odh-tec-fixtures/tiny-llama-like';
@@ -49,13 +49,7 @@ test('an import interrupted by a stopping worker resumes on the next one, skippi
 
   const first = await start();
   const owner = await first.createUser('resumer');
-  const created = await first.app.inject({
-    method: 'POST',
-    url: `${API}/settings/connections`,
-    payload: peer.connection('peer'),
-    headers: owner.headers,
-  });
-  assert.equal(created.statusCode, 201, created.body);
+  await addPeerConnection(first, owner, peer);
   const started = await first.app.inject({
     method: 'POST',
     url: `${API}/objects/import-hf`,

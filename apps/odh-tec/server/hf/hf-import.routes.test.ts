@@ -10,7 +10,7 @@ import { sharedDataDir } from '@platform/testing/shared-data.ts';
 import { sql } from 'drizzle-orm';
 import { startFakeHub } from '../../testing/fake-hf-server.ts';
 import { odhTecApp } from '../odh-tec.app.ts';
-import { type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
+import { addPeerConnection, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 
 const API = '/odh-tec/api';
 const TINY = 'odh-tec-fixtures/tiny-llama-like';
@@ -54,13 +54,7 @@ describeEachEngine('odh-tec Hugging Face import', ({ newDatabaseUrl }) => {
       env: { HF_ENDPOINT: hub.endpoint, LOCAL_STORAGE_PATHS: localRoot },
     });
     owner = await platform.createUser('importer');
-    const created = await platform.app.inject({
-      method: 'POST',
-      url: `${API}/settings/connections`,
-      payload: peer.connection('peer'),
-      headers: owner.headers,
-    });
-    assert.equal(created.statusCode, 201, created.body);
+    await addPeerConnection(platform, owner, peer);
   });
   after(async () => {
     await platform.close();

@@ -5,7 +5,7 @@ import { buildTestApp, describeEachEngine, type TestPlatform, type TestUser } fr
 import { embeddedS3Of } from '../embedded/embedded-s3.ts';
 import { odhTecApp } from '../odh-tec.app.ts';
 import { encodeKey } from '../storage/key-codec.ts';
-import { PEER_ACCESS_KEY, PEER_SECRET, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
+import { addPeerConnection, PEER_ACCESS_KEY, PEER_SECRET, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 
 const API = '/odh-tec/api';
 
@@ -22,13 +22,7 @@ describeEachEngine('odh-tec locations in embedded mode', ({ newDatabaseUrl }) =>
     platform = await buildTestApp({ apps: [odhTecApp], databaseUrl: await newDatabaseUrl(), startBackground: true });
     owner = await platform.createUser('loc-owner');
     other = await platform.createUser('loc-other', ['viewer']);
-    const created = await platform.app.inject({
-      method: 'POST',
-      url: `${API}/settings/connections`,
-      payload: peer.connection('peer'),
-      headers: owner.headers,
-    });
-    assert.equal(created.statusCode, 201, created.body);
+    await addPeerConnection(platform, owner, peer);
   });
   after(async () => {
     if (!closed) await platform.close();

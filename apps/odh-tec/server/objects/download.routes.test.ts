@@ -5,7 +5,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { baseUrl, buildTestApp, describeEachEngine, type TestPlatform, type TestUser } from '@platform/testing';
 import { odhTecApp } from '../odh-tec.app.ts';
 import { encodeKey } from '../storage/key-codec.ts';
-import { type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
+import { addPeerConnection, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 
 const API = '/odh-tec/api';
 const MiB = 1024 * 1024;
@@ -40,13 +40,7 @@ describeEachEngine('odh-tec download and preview', ({ newDatabaseUrl }) => {
     peer = await startS3Peer();
     platform = await buildTestApp({ apps: [odhTecApp], databaseUrl: await newDatabaseUrl(), listen: true });
     owner = await platform.createUser('downloader');
-    const created = await platform.app.inject({
-      method: 'POST',
-      url: `${API}/settings/connections`,
-      payload: peer.connection('peer'),
-      headers: owner.headers,
-    });
-    assert.equal(created.statusCode, 201, created.body);
+    await addPeerConnection(platform, owner, peer);
     await peer.put('models', UNICODE_KEY, TEXT);
     large = randomBytes(3 * MiB);
     await peer.client.send(new PutObjectCommand({ Bucket: 'models', Key: 'big.bin', Body: large }));

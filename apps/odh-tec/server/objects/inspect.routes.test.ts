@@ -14,7 +14,7 @@ import { sharedDataDir } from '@platform/testing/shared-data.ts';
 import { commitsOf, FakeContentStore, type FakeReposDocument } from '../../testing/fake-hf-content.ts';
 import { odhTecApp } from '../odh-tec.app.ts';
 import { encodeKey } from '../storage/key-codec.ts';
-import { type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
+import { addPeerConnection, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 import { parquetFile, sampleFooter } from './parquet-footer.fixture.ts';
 
 const API = '/odh-tec/api';
@@ -54,13 +54,7 @@ describeEachEngine('odh-tec inspect', ({ newDatabaseUrl }) => {
     peer = await startS3Peer();
     platform = await buildTestApp({ apps: [odhTecApp], databaseUrl: await newDatabaseUrl() });
     owner = await platform.createUser('inspector');
-    const created = await platform.app.inject({
-      method: 'POST',
-      url: `${API}/settings/connections`,
-      payload: peer.connection('peer'),
-      headers: owner.headers,
-    });
-    assert.equal(created.statusCode, 201, created.body);
+    await addPeerConnection(platform, owner, peer);
   });
   after(async () => {
     await platform.close();

@@ -4,7 +4,7 @@ import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { buildTestApp, describeEachEngine, type TestPlatform, type TestUser } from '@platform/testing';
 import { odhTecApp } from '../odh-tec.app.ts';
 import { encodeKey } from '../storage/key-codec.ts';
-import { type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
+import { addPeerConnection, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 
 const API = '/odh-tec/api';
 const BUCKET = 'my.bucket';
@@ -84,13 +84,7 @@ describeEachEngine('odh-tec listing search and folder delete', ({ newDatabaseUrl
       env: { ODH_TEC_SEARCH_MAX_PAGES: '2' },
     });
     owner = await platform.createUser('searcher');
-    const created = await platform.app.inject({
-      method: 'POST',
-      url: `${API}/settings/connections`,
-      payload: peer.connection('peer'),
-      headers: owner.headers,
-    });
-    assert.equal(created.statusCode, 201, created.body);
+    await addPeerConnection(platform, owner, peer);
   });
   after(async () => {
     await platform.close();

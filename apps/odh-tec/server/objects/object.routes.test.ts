@@ -11,7 +11,7 @@ import {
 } from '@platform/testing';
 import { odhTecApp } from '../odh-tec.app.ts';
 import { encodeKey } from '../storage/key-codec.ts';
-import { type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
+import { addPeerConnection, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 
 const API = '/odh-tec/api';
 
@@ -30,13 +30,7 @@ describeEachEngine('odh-tec browsing through a connection', ({ newDatabaseUrl })
     peer = await startS3Peer();
     platform = await buildTestApp({ apps: [odhTecApp], databaseUrl: await newDatabaseUrl() });
     owner = await platform.createUser('browser');
-    const created = await platform.app.inject({
-      method: 'POST',
-      url: `${API}/settings/connections`,
-      payload: peer.connection('peer'),
-      headers: owner.headers,
-    });
-    assert.equal(created.statusCode, 201, created.body);
+    await addPeerConnection(platform, owner, peer);
   });
   after(async () => {
     await platform.close();

@@ -12,7 +12,7 @@ import {
   type TestUser,
 } from '@platform/testing';
 import { odhTecApp } from '../odh-tec.app.ts';
-import { type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
+import { addPeerConnection, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 
 const API = '/odh-tec/api';
 const MiB = 1024 * 1024;
@@ -106,13 +106,7 @@ describeEachEngine('odh-tec uploads', ({ newDatabaseUrl }) => {
     });
     owner = await platform.createUser('uploader');
     stranger = await platform.createUser('stranger');
-    const created = await platform.app.inject({
-      method: 'POST',
-      url: `${API}/settings/connections`,
-      payload: peer.connection('p'),
-      headers: owner.headers,
-    });
-    assert.equal(created.statusCode, 201, created.body);
+    await addPeerConnection(platform, owner, peer, 'p');
   });
   after(async () => {
     await platform.close();

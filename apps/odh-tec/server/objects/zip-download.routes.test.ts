@@ -8,7 +8,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { buildTestApp, describeEachEngine, type TestPlatform, type TestUser } from '@platform/testing';
 import { odhTecApp } from '../odh-tec.app.ts';
 import { encodeKey } from '../storage/key-codec.ts';
-import { type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
+import { addPeerConnection, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 
 const API = '/odh-tec/api';
 
@@ -39,13 +39,7 @@ describeEachEngine('odh-tec folder download as ZIP', ({ newDatabaseUrl }) => {
     peer = await startS3Peer();
     platform = await buildTestApp({ apps: [odhTecApp], databaseUrl: await newDatabaseUrl() });
     owner = await platform.createUser('zipper');
-    const created = await platform.app.inject({
-      method: 'POST',
-      url: `${API}/settings/connections`,
-      payload: peer.connection('peer'),
-      headers: owner.headers,
-    });
-    assert.equal(created.statusCode, 201, created.body);
+    await addPeerConnection(platform, owner, peer);
     for (const key of ['run 1/a.txt', 'run 1/.s3keep', 'run 1/sub/../../escape.txt', 'run 10/other.txt']) {
       await peer.put('models', key);
     }

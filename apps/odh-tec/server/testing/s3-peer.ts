@@ -1,9 +1,11 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createObjectStorageClient } from '@platform/kernel/storage/object-storage.ts';
 import { type RunningS3Server, startS3Server } from '@platform/s3-server';
+import type { TestPlatform, TestUser } from '@platform/testing';
 
 /** Credentials of the test S3 peer; the secret is long enough to show a four-character hint. */
 export const PEER_ACCESS_KEY = 'odh-tec-test-key';
@@ -56,4 +58,21 @@ export async function startS3Peer(): Promise<S3Peer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Registers a peer as an S3 connection of `user` through the API, as a user would (`POST /settings/connections`). */
+export async function addPeerConnection(
+  platform: TestPlatform,
+  user: TestUser,
+  peer: S3Peer,
+  id = 'peer',
+  api = '/odh-tec/api',
+): Promise<void> {
+  const created = await platform.app.inject({
+    method: 'POST',
+    url: `${api}/settings/connections`,
+    payload: peer.connection(id),
+    headers: user.headers,
+  });
+  assert.equal(created.statusCode, 201, created.body);
 }
