@@ -187,6 +187,27 @@ export class ObjectStore {
     });
   }
 
+  /**
+   * Rewrites an object's metadata without touching its bytes: a CopyObject onto itself with `REPLACE` (how clients
+   * change metadata) would otherwise re-write the whole object, gigabytes for a model file.
+   */
+  async replaceMetadata(
+    bucketName: string,
+    key: string,
+    changes: Pick<ObjectMeta, 'contentType' | 'userMetadata' | 'systemHeaders'>,
+  ): Promise<ObjectMeta> {
+    return this.withKeyLock(bucketName, key, async () => {
+      const bucket = this.buckets.get(bucketName);
+      const previous = bucket?.objects.get(key);
+      if (!bucket) throw new S3Error('NoSuchBucket');
+      if (!previous) throw new S3Error('NoSuchKey');
+      const meta: ObjectMeta = { ...previous, ...changes, lastModified: new Date().toISOString() };
+      await writeJsonAtomic(this.tmpDir, this.metaPath(bucketName, key), meta, this.fsync);
+      bucket.objects.set(key, meta);
+      return meta;
+    });
+  }
+
   /** Deletes an object; deleting a missing key succeeds, as in S3. */
   async delete(bucketName: string, key: string): Promise<void> {
     this.bucket(bucketName);

@@ -157,6 +157,15 @@ export const copyObject: Handler = async (ctx) => {
     );
   }
   const replace = directive === 'REPLACE';
+  if (replace && source.bucket === ctx.bucket && source.meta.key === ctx.key) {
+    const meta = await ctx.service.store.replaceMetadata(ctx.bucket, ctx.key, {
+      contentType: header(ctx, 'content-type') ?? DEFAULT_CONTENT_TYPE,
+      userMetadata: userMetadataFrom(ctx),
+      systemHeaders: systemHeadersFrom(ctx),
+    });
+    sendXml(ctx, toXml('CopyObjectResult', { LastModified: meta.lastModified, ETag: quoteEtag(meta.etag) }));
+    return;
+  }
   const algorithms = Object.keys(source.meta.checksums) as ChecksumAlgorithm[];
   const stopWriting = ctx.service.stats.startWriting(ctx.bucket, ctx.key);
   const temp = createTempFile(ctx.service.store.tmpDir, ctx.service.store.fsync);
