@@ -19,6 +19,8 @@ export const ObjectStoreEndpoint = Type.Object({
     default: 'when_supported',
     description: 'request and response checksum policy',
   }),
+  /** UNSIGNED-PAYLOAD: skip hashing bodies for SigV4 (an in-process loopback store; integrity comes from the caller's own digests) */
+  unsignedPayload: Type.Boolean({ default: false, description: 'sign requests without hashing their bodies' }),
   /** HTTP(S) proxy for this endpoint only */
   proxyUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'proxy URL for this endpoint' })),
   /** extra trusted CA certificates (PEM) for this endpoint */

@@ -42,7 +42,7 @@ export function createObjectStorageClient(input: ObjectStoreEndpointInput): S3Cl
     ...agentOptions,
     ca: settings.caBundle ? [...rootCertificates, settings.caBundle] : undefined,
   });
-  return new S3Client({
+  const client = new S3Client({
     endpoint: settings.endpoint,
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
@@ -61,4 +61,16 @@ export function createObjectStorageClient(input: ObjectStoreEndpointInput): S3Cl
       requestTimeout: settings.requestTimeoutMs,
     }),
   });
+  if (settings.unsignedPayload) {
+    // SigV4 takes a preset x-amz-content-sha256 as the payload hash, so the body is never read twice for signing.
+    client.middlewareStack.add(
+      (next) => (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+        return next(args);
+      },
+      { step: 'build', name: 'unsignedPayload' },
+    );
+  }
+  return client;
 }
