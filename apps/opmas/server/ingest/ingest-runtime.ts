@@ -1,0 +1,144 @@
+import { hostname } from 'node:os';
+import type { Kernel } from '@platform/kernel/kernel.ts';
+import { DeviceService } from '../devices/device.service.ts';
+import { type IngestConfig, loadIngestConfig } from '../opmas-config.ts';
+import { compileClassification, DEFAULT_CLASSIFICATION } from './classifier.ts';
+import { IngestCounters } from './ingest-counters.ts';
+import { IngestPipeline } from './ingest-pipeline.ts';
+import { IngestQueue } from './ingest-queue.ts';
+import type { ListenerStatus, SyslogListener } from './listener.ts';
+import { LogBatcher } from './log-batcher.ts';
+import { TcpListener } from './tcp-listener.ts';
+import { UdpListener } from './udp-listener.ts';
+
+/** spec 02-opmas "Devices": `last_seen`/`msg_count` are flushed every 10 s, not per message. */
+const TRAFFIC_FLUSH_MS = 10_000;
+
+/** Everything ingest shares between the start hook (listeners) and the routes (HTTP ingest, status, devices). */
+export class IngestRuntime {
+  readonly config: IngestConfig;
+  readonly counters = new IngestCounters();
+  readonly queue: IngestQueue;
+  readonly devices: DeviceService;
+  readonly pipeline: IngestPipeline;
+  readonly node = `${hostname()}:${process.pid}`;
+  readonly #kernel: Kernel;
+  readonly #batcher: LogBatcher;
+  #listeners: SyslogListener[] = [];
+
+  constructor(kernel: Kernel) {
+    this.#kernel = kernel;
+    this.config = loadIngestConfig(kernel.config.env);
+    this.queue = new IngestQueue(this.config.queueMax);
+    this.devices = new DeviceService(kernel, this.config);
+    this.#batcher = new LogBatcher({
+      bus: kernel.bus,
+      node: this.node,
+      maxEvents: this.config.batchMaxEvents,
+      lingerMs: this.config.batchLingerMs,
+      onPublishError: (error, subject) => kernel.logger.error({ err: error, subject }, 'opmas log batch not published'),
+    });
+    this.pipeline = new IngestPipeline({
+      queue: this.queue,
+      counters: this.counters,
+      devices: this.devices,
+      classifier: compileClassification(DEFAULT_CLASSIFICATION),
+      batcher: this.#batcher,
+      defaultTimezone: this.config.defaultTimezone,
+      maxMessageBytes: this.config.maxMessageBytes,
+      onError: (error) => kernel.logger.error({ err: error }, 'opmas ingest message failed'),
+    });
+  }
+
+  /**
+   * Binds the configured UDP, TCP and TLS listeners on this thread. The spec puts them in a worker thread
+   * (`OPMAS_INGEST_WORKER`); that host is not built yet, and `SyslogListener` is the seam it will implement.
+   */
+  async startListeners(): Promise<void> {
+    const { config } = this;
+    const sink = (message: Parameters<IngestQueue['offer']>[0]) => this.queue.offer(message);
+    const warn = (details: object, message: string) => this.#kernel.logger.warn(details, message);
+    const common = { sink, counters: this.counters, host: config.host, warn };
+    const stream = {
+      ...common,
+      maxFrameBytes: config.tcpMaxFrameBytes,
+      idleTimeoutMs: config.tcpIdleTimeoutMs,
+      maxConnections: config.tcpMaxConnections,
+    };
+    const listeners: SyslogListener[] = [];
+    if (config.udpPort !== 'off') {
+      listeners.push(new UdpListener({ ...common, port: config.udpPort, rcvbufBytes: config.udpRcvbufBytes }));
+    }
+    if (config.tcpPort !== 'off') listeners.push(new TcpListener({ ...stream, port: config.tcpPort }));
+    if (config.tlsPort !== 'off') {
+      if (!config.tlsCert || !config.tlsKey)
+        throw new Error('OPMAS_SYSLOG_TLS_PORT needs OPMAS_SYSLOG_TLS_CERT and _KEY');
+      const tls = { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa };
+      listeners.push(new TcpListener({ ...stream, port: config.tlsPort, tls }));
+    }
+    this.queue.connect({
+      onPressure: (pressured) => {
+        for (const listener of listeners) if (listener instanceof TcpListener) listener.setPaused(pressured);
+      },
+    });
+    for (const listener of listeners) {
+      await listener.start();
+      const status = listener.status();
+      if (status.bound) this.#kernel.logger.info(status, 'opmas syslog listener bound');
+      else this.#kernel.logger.error(status, 'opmas syslog listener failed to bind');
+    }
+    this.#listeners = listeners;
+  }
+
+  /** Stops the listeners, publishes what is in flight and writes the device traffic counters. */
+  async stop(): Promise<void> {
+    for (const listener of this.#listeners) await listener.stop();
+    this.#listeners = [];
+    await this.pipeline.settle();
+    await this.devices.flushTraffic();
+  }
+
+  listenerStatuses(): ListenerStatus[] {
+    return this.#listeners.map((listener) => listener.status());
+  }
+
+  /** Open connections per stream transport. */
+  connections(): { tcp: number; tls: number } {
+    const open = { tcp: 0, tls: 0 };
+    for (const listener of this.#listeners) {
+      if (listener instanceof TcpListener) open[listener.transport] += listener.connections;
+    }
+    return open;
+  }
+}
+
+const runtimes = new WeakMap<Kernel, IngestRuntime>();
+
+/** The kernel's ingest runtime, created on first use (routes and the start hook share it). */
+export function ingestRuntimeFor(kernel: Kernel): IngestRuntime {
+  let runtime = runtimes.get(kernel);
+  if (!runtime) {
+    runtime = new IngestRuntime(kernel);
+    runtimes.set(kernel, runtime);
+  }
+  return runtime;
+}
+
+/**
+ * The app's start hook: every role flushes device traffic (the api role ingests over HTTP); listeners run only in
+ * processes with ROLE `worker` or `all` (spec "Architecture": "worker/all run listeners").
+ */
+export async function startIngest(kernel: Kernel): Promise<() => Promise<void>> {
+  const runtime = ingestRuntimeFor(kernel);
+  if (kernel.config.role !== 'api') await runtime.startListeners();
+  const timer = setInterval(() => {
+    runtime.devices
+      .flushTraffic()
+      .catch((error) => kernel.logger.warn({ err: error }, 'opmas device traffic flush failed'));
+  }, TRAFFIC_FLUSH_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await runtime.stop();
+  };
+}

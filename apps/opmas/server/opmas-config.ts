@@ -1,0 +1,96 @@
+/**
+ * The OPMAS settings this part of the app reads (spec 02-opmas "Configuration"), from the kernel's raw environment.
+ * Invalid values fail the start with the variable's name rather than being silently replaced by defaults.
+ */
+
+/** A listener port: `off`, or a number (`0` = ephemeral, for tests); `auto` tries 514 and falls back to 5514. */
+export type PortSetting = 'off' | 'auto' | number;
+
+export interface IngestConfig {
+  host: string;
+  udpPort: PortSetting;
+  tcpPort: PortSetting;
+  tlsPort: PortSetting;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  udpRcvbufBytes: number;
+  maxMessageBytes: number;
+  tcpMaxFrameBytes: number;
+  tcpIdleTimeoutMs: number;
+  tcpMaxConnections: number;
+  ingestWorker: boolean;
+  queueMax: number;
+  batchMaxEvents: number;
+  batchLingerMs: number;
+  httpBatchMaxLines: number;
+  httpBatchMaxBytes: number;
+  defaultTimezone: string;
+  defaultHostnames: ReadonlySet<string>;
+  autoRegister: boolean;
+  maxDevices: number;
+  autoRegisterPerMin: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const integer = (env: Env, name: string, fallback: number, min = 0): number => {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got ${raw}`);
+  return value;
+};
+
+const flag = (env: Env, name: string, fallback: boolean): boolean => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got ${raw}`);
+};
+
+const port = (env: Env, name: string, fallback: PortSetting): PortSetting => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'off' || raw === 'auto') return raw;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new Error(`${name}: off, auto or 0-65535`);
+  return value;
+};
+
+const DEFAULT_HOSTNAMES = 'OpenWrt,LEDE,localhost,(none)';
+
+/** Reads the ingest and device settings with the spec's defaults. */
+export function loadIngestConfig(env: Env): IngestConfig {
+  return {
+    host: env.OPMAS_SYSLOG_HOST?.trim() || '0.0.0.0',
+    udpPort: port(env, 'OPMAS_SYSLOG_UDP_PORT', 'auto'),
+    tcpPort: port(env, 'OPMAS_SYSLOG_TCP_PORT', 'auto'),
+    tlsPort: port(env, 'OPMAS_SYSLOG_TLS_PORT', 'off'),
+    tlsCert: env.OPMAS_SYSLOG_TLS_CERT || undefined,
+    tlsKey: env.OPMAS_SYSLOG_TLS_KEY || undefined,
+    tlsCa: env.OPMAS_SYSLOG_TLS_CA || undefined,
+    udpRcvbufBytes: integer(env, 'OPMAS_UDP_RCVBUF_BYTES', 4_194_304, 1),
+    maxMessageBytes: integer(env, 'OPMAS_MAX_MESSAGE_BYTES', 8192, 64),
+    tcpMaxFrameBytes: integer(env, 'OPMAS_TCP_MAX_FRAME_BYTES', 65_536, 64),
+    tcpIdleTimeoutMs: integer(env, 'OPMAS_TCP_IDLE_TIMEOUT_S', 300, 1) * 1000,
+    tcpMaxConnections: integer(env, 'OPMAS_TCP_MAX_CONNECTIONS', 1000, 1),
+    ingestWorker: flag(env, 'OPMAS_INGEST_WORKER', true),
+    queueMax: integer(env, 'OPMAS_INGEST_QUEUE_MAX', 100_000, 10),
+    batchMaxEvents: integer(env, 'OPMAS_BATCH_MAX_EVENTS', 100, 1),
+    batchLingerMs: integer(env, 'OPMAS_BATCH_LINGER_MS', 20, 0),
+    httpBatchMaxLines: integer(env, 'OPMAS_HTTP_BATCH_MAX_LINES', 5000, 1),
+    httpBatchMaxBytes: integer(env, 'OPMAS_HTTP_BATCH_MAX_BYTES', 5 * 1024 * 1024, 1024),
+    defaultTimezone: env.OPMAS_DEFAULT_TZ?.trim() || 'UTC',
+    defaultHostnames: new Set(
+      (env.OPMAS_DEFAULT_HOSTNAMES ?? DEFAULT_HOSTNAMES)
+        .split(',')
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+    autoRegister: flag(env, 'OPMAS_AUTO_REGISTER', true),
+    maxDevices: integer(env, 'OPMAS_MAX_DEVICES', 10_000, 1),
+    autoRegisterPerMin: integer(env, 'OPMAS_AUTO_REGISTER_PER_MIN', 100, 1),
+  };
+}

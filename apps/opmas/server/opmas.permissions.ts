@@ -1,0 +1,33 @@
+import type { PolicyTable } from '@platform/kernel/identity/access-control.ts';
+import type { PermissionDeclaration } from '@platform/kernel/identity/built-in-roles.ts';
+
+/** Permission strings `opmas:<res>:<act>` of spec 02-opmas "API" used by the ingest and device routes. */
+export const PERMISSIONS = {
+  logsIngest: 'opmas:logs:ingest',
+  logsRead: 'opmas:logs:read',
+  devicesRead: 'opmas:devices:read',
+  devicesWrite: 'opmas:devices:write',
+  telemetryPush: 'opmas:telemetry:push',
+} as const;
+
+/**
+ * Spec roles → kernel built-in roles: the kernel has `admin` (all permissions), `user` and `viewer`, and apps cannot
+ * add roles. `viewer` gets every `:read`; `user` plays the spec's `operator` (reads + devices:write). The spec's
+ * `collector` (logs:ingest, telemetry:push) is a custom role an administrator creates, or an API token scoped to them.
+ */
+const declarations: { permission: string; description: string; roles: string[] }[] = [
+  { permission: PERMISSIONS.logsIngest, description: 'Push syslog lines over HTTP', roles: [] },
+  { permission: PERMISSIONS.logsRead, description: 'See ingest status, stats and logs', roles: ['user', 'viewer'] },
+  { permission: PERMISSIONS.devicesRead, description: 'See devices', roles: ['user', 'viewer'] },
+  { permission: PERMISSIONS.devicesWrite, description: 'Register, edit and delete devices', roles: ['user'] },
+  { permission: PERMISSIONS.telemetryPush, description: 'Push Prometheus telemetry', roles: [] },
+];
+
+export const permissionDeclarations: PermissionDeclaration[] = declarations.map(
+  ({ permission, description, roles }) => ({ permission, description, defaultRoles: roles }),
+);
+
+/** Devices and logs are a shared fleet, not owned by one user: every holder of the permission acts on all of them. */
+export const policies: PolicyTable = Object.fromEntries(
+  Object.values(PERMISSIONS).map((permission) => [permission, { scope: 'any' as const }]),
+);

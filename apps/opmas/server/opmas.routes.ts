@@ -1,0 +1,12 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Kernel } from '@platform/kernel/kernel.ts';
+import { deviceRoutes } from './devices/devices.routes.ts';
+import { ingestRuntimeFor } from './ingest/ingest-runtime.ts';
+import { logsRoutes } from './ingest/logs.routes.ts';
+
+/** Every route of the app, mounted by the kernel under `/opmas` (or `/` with MOUNT_AT_ROOT). */
+export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (app, { kernel }) => {
+  const ingest = ingestRuntimeFor(kernel);
+  await app.register(logsRoutes, { ingest });
+  await app.register(deviceRoutes, { kernel, devices: ingest.devices });
+};
