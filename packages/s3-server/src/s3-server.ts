@@ -121,6 +121,12 @@ export async function createS3Handler(options: S3ServerOptions): Promise<S3Handl
   }
 
   function sendError(req: IncomingMessage, res: ServerResponse, id: string, error: unknown): void {
+    // A client that goes away mid-response (a cancelled download, a closed browser tab) is not a server fault.
+    if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' && (res.destroyed || req.destroyed)) {
+      recorder.error('ClientDisconnected');
+      res.destroy();
+      return;
+    }
     const s3Error = isS3Error(error)
       ? error
       : new S3Error('InternalError', 'We encountered an internal error. Please try again.');

@@ -234,3 +234,19 @@ test('DeleteObjects: verbose and quiet results, the 1000-key cap and strict Cont
     },
   );
 });
+
+test('a client that hangs up mid-download is counted, not reported as a server fault', async (t) => {
+  const { client, server } = await startHarness(t, { buckets: ['hangup'] });
+  await client.send(new PutObjectCommand({ Bucket: 'hangup', Key: 'big', Body: Buffer.alloc(8 * 1024 * 1024) }));
+  const faults: unknown[] = [];
+  t.mock.method(console, 'error', (...args: unknown[]) => faults.push(args));
+  const got = await client.send(new GetObjectCommand({ Bucket: 'hangup', Key: 'big' }));
+  (got.Body as Readable).destroy();
+  const deadline = Date.now() + 10_000;
+  while (!server.stats.errors.ClientDisconnected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(server.stats.errors.ClientDisconnected, 1);
+  assert.deepEqual(faults, []);
+  assert.equal(server.stats.errors.InternalError, undefined);
+});
