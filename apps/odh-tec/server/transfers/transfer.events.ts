@@ -90,7 +90,7 @@ export async function streamTransfer(
  */
 export async function streamTransferUpstream(
   engine: TransferEngine,
-  transferId: string,
+  transferId: string | undefined,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
@@ -99,12 +99,12 @@ export async function streamTransferUpstream(
   await pollUntilEnd(
     stream,
     async () => {
-      const row = await engine.repository.find(transferId);
+      const row = transferId ? await engine.repository.find(transferId) : undefined;
       if (!row) {
         stream.send({ data: { error: 'Job not found' } });
         return true;
       }
-      const files = await engine.repository.files(transferId);
+      const files = await engine.repository.files(row.id);
       const dest = row.destination;
       const payload = JSON.stringify({
         jobId: row.id,

@@ -310,6 +310,42 @@ describeEachEngine('odh-tec transfers', ({ newDatabaseUrl }) => {
     }
   });
 
+  test('the upstream progress alias sends data-only JSON in the 2.1 shape and "Job not found" for unknown jobs', async () => {
+    await a.put('models', 'alias/one.txt', 'one');
+    const response = await copy({
+      source: s3('a', 'models/alias'),
+      destination: s3('b', 'models/alias-dst'),
+      files: ['one.txt'],
+    });
+    const { jobId } = response.json();
+    await settle(jobId);
+    const text = await fetch(`${baseUrl(platform)}${API}/transfer/progress/${jobId}`, { headers: owner.headers }).then(
+      (r) => r.text(),
+    );
+    assert.doesNotMatch(text, /^event:/m);
+    const last = JSON.parse([...text.matchAll(/^data: (.*)$/gm)].at(-1)![1]);
+    assert.equal(last.jobId, jobId);
+    assert.equal(last.status, 'completed');
+    assert.deepEqual(Object.keys(last.progress).sort(), [
+      'completedFiles',
+      'failedFiles',
+      'loadedBytes',
+      'percentage',
+      'totalBytes',
+      'totalFiles',
+    ]);
+    assert.deepEqual(last.files, [{ file: 's3:models/alias-dst/one.txt', loaded: 3, total: 3, status: 'completed' }]);
+    for (const [user, id] of [
+      [owner, '00000000-0000-4000-8000-000000000000'],
+      [stranger, jobId],
+    ] as const) {
+      const unknown = await fetch(`${baseUrl(platform)}${API}/transfer/progress/${id}`, { headers: user.headers }).then(
+        (r) => r.text(),
+      );
+      assert.match(unknown, /^data: \{"error":"Job not found"\}$/m);
+    }
+  });
+
   test('bad requests are 4xx with the error shape; other users cannot see or cancel a job', async () => {
     const missing = await copy({
       source: s3('a', 'models/none'),
@@ -336,7 +372,6 @@ describeEachEngine('odh-tec transfers', ({ newDatabaseUrl }) => {
         { method: 'POST', url: `${API}/transfers/${jobId}/resume` },
         { method: 'POST', url: `${API}/transfers/${jobId}/cleanup` },
         { method: 'GET', url: `${API}/transfers/${jobId}/events` },
-        { method: 'GET', url: `${API}/transfer/progress/${jobId}` },
       ],
     });
     const list = await platform.app.inject({ url: `${API}/transfers`, headers: stranger.headers });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
+import { AppError } from '@platform/kernel/http/errors.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { Type } from 'typebox';
 import { PERMISSIONS } from '../odh-tec.permissions.ts';
@@ -168,8 +169,12 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = asy
       },
     },
     async (request, reply) => {
-      const row = await service.load(request, PERMISSIONS.objectsRead, request.params.jobId);
-      await streamTransferUpstream(service.engine, row.id, request, reply);
+      // Upstream answers an unknown job inside the stream; another user's job is just as unknown.
+      const row = await service.load(request, PERMISSIONS.objectsRead, request.params.jobId).catch((error) => {
+        if (error instanceof AppError && error.statusCode === 404) return undefined;
+        throw error;
+      });
+      await streamTransferUpstream(service.engine, row?.id, request, reply);
     },
   );
 };
