@@ -2,13 +2,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineApp } from '@platform/kernel/apps/define-app.ts';
 import { loadMigrations } from '@platform/kernel/db/migrator.ts';
+import type { Kernel } from '@platform/kernel/kernel.ts';
+import { startAgents } from './agents/agent-runtime.ts';
 import { startIngest } from './ingest/ingest-runtime.ts';
 import { permissionDeclarations, policies } from './opmas.permissions.ts';
 import { opmasRoutes } from './opmas.routes.ts';
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/** OPMAS: OpenWrt syslog ingest, classification and devices (spec 02-opmas); agents and orchestrator come later. */
+/** OPMAS: OpenWrt syslog ingest, classification, devices, rule agents and findings (spec 02-opmas); orchestrator later. */
 export const opmasApp = defineApp({
   id: 'opmas',
   title: 'OPMAS',
@@ -19,6 +21,16 @@ export const opmasApp = defineApp({
   policies,
   // spec 02-opmas "Bad input": schema violations answer 400 `validation_failed` (not FastAPI's 422).
   validationStatus: 400,
-  // Listeners in worker/all processes; device traffic flush everywhere (spec "Architecture", roles).
-  start: startIngest,
+  // Listeners and agents in worker/all processes; device traffic flush everywhere (spec "Architecture", roles).
+  start: startOpmas,
 });
+
+/** Starts ingest, then the agents; stops ingest first so its last flushed batches still reach the agents. */
+async function startOpmas(kernel: Kernel): Promise<() => Promise<void>> {
+  const stopIngest = await startIngest(kernel);
+  const stopAgents = await startAgents(kernel);
+  return async () => {
+    await stopIngest();
+    await stopAgents?.();
+  };
+}

@@ -1,18 +1,20 @@
 import type { PolicyTable } from '@platform/kernel/identity/access-control.ts';
 import type { PermissionDeclaration } from '@platform/kernel/identity/built-in-roles.ts';
 
-/** Permission strings `opmas:<res>:<act>` of spec 02-opmas "API" used by the ingest and device routes. */
+/** Permission strings `opmas:<res>:<act>` of spec 02-opmas "API" used by the ingest, device and finding routes. */
 export const PERMISSIONS = {
   logsIngest: 'opmas:logs:ingest',
   logsRead: 'opmas:logs:read',
   devicesRead: 'opmas:devices:read',
   devicesWrite: 'opmas:devices:write',
   telemetryPush: 'opmas:telemetry:push',
+  findingsRead: 'opmas:findings:read',
+  findingsWrite: 'opmas:findings:write',
 } as const;
 
 /**
  * Spec roles → kernel built-in roles: the kernel has `admin` (all permissions), `user` and `viewer`, and apps cannot
- * add roles. `viewer` gets every `:read`; `user` plays the spec's `operator` (reads + devices:write). The spec's
+ * add roles. `viewer` gets every `:read`; `user` plays the spec's `operator` (reads + devices:write, findings:write). The spec's
  * `collector` (logs:ingest, telemetry:push) is a custom role an administrator creates, or an API token scoped to them.
  */
 const declarations: { permission: string; description: string; roles: string[] }[] = [
@@ -21,6 +23,9 @@ const declarations: { permission: string; description: string; roles: string[] }
   { permission: PERMISSIONS.devicesRead, description: 'See devices', roles: ['user', 'viewer'] },
   { permission: PERMISSIONS.devicesWrite, description: 'Register, edit and delete devices', roles: ['user'] },
   { permission: PERMISSIONS.telemetryPush, description: 'Push Prometheus telemetry', roles: [] },
+  { permission: PERMISSIONS.findingsRead, description: 'See findings and their evidence', roles: ['user', 'viewer'] },
+  // spec "Roles": operators update findings.
+  { permission: PERMISSIONS.findingsWrite, description: 'Change the status of findings', roles: ['user'] },
 ];
 
 export const permissionDeclarations: PermissionDeclaration[] = declarations.map(

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { deviceRoutes } from './devices/devices.routes.ts';
+import { findingRoutes } from './findings/findings.routes.ts';
 import { ingestRuntimeFor } from './ingest/ingest-runtime.ts';
 import { logsRoutes } from './ingest/logs.routes.ts';
 
@@ -9,4 +10,5 @@ export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async 
   const ingest = ingestRuntimeFor(kernel);
   await app.register(logsRoutes, { ingest });
   await app.register(deviceRoutes, { kernel, devices: ingest.devices });
+  await app.register(findingRoutes, { kernel });
 };

@@ -1,0 +1,81 @@
+import type { Subscription } from '@platform/kernel/bus/bus.ts';
+import type { Kernel } from '@platform/kernel/kernel.ts';
+import type { DeviceFindingEvent, FindingRecorder } from '../findings/finding-recorder.ts';
+import type { LogBatch, ParsedEvent } from '../ingest/ingest-types.ts';
+import type { CompiledRule } from '../rules/rule-compiler.ts';
+import { type EngineEvent, RuleEngine } from '../rules/rule-engine.ts';
+
+/** Every log batch of every domain and device (spec "Architecture": `opmas.logs.<domain>.<device>`). */
+export const LOGS_PATTERN = 'opmas.logs.>';
+/** One queue group for this single-host agent, so a second process on the same bus does not double count. */
+export const AGENT_QUEUE = 'opmas-agents';
+
+const toEngineEvent = (event: ParsedEvent): EngineEvent => ({
+  device: event.device,
+  ts: event.ts,
+  app: event.app,
+  host: event.host,
+  pid: event.pid,
+  facility: event.facility,
+  severity: event.severity,
+  msg: event.msg,
+  raw: event.raw,
+});
+
+/**
+ * The agent host of one process (spec "Architecture": match + window stage). One `RuleEngine` runs every rule of the
+ * pack on every batch, whatever the batch's domain: rule prefilters (program, facility) already pick their lines, and
+ * a DFS or dropbear line classified into another domain must still reach its rule (acceptance 9 counts all rules over
+ * the whole corpus). Per-domain engines, partitions and leases come with multi-node workers; state checkpoints too.
+ * Batches are processed strictly in arrival order because windows depend on event order.
+ */
+export class AgentHost {
+  readonly #kernel: Kernel;
+  readonly #engine: RuleEngine;
+  readonly #recorder: FindingRecorder;
+  #subscription: Subscription | undefined;
+  #tail: Promise<void> = Promise.resolve();
+
+  constructor(kernel: Kernel, rules: CompiledRule[], recorder: FindingRecorder) {
+    this.#kernel = kernel;
+    this.#engine = new RuleEngine(rules);
+    this.#recorder = recorder;
+  }
+
+  /** Subscribes to the log batches. */
+  start(): void {
+    this.#subscription = this.#kernel.bus.subscribe<LogBatch>(
+      LOGS_PATTERN,
+      (message) => {
+        this.#tail = this.#tail
+          .then(() => this.handle(message.data))
+          .catch((error: unknown) => this.#kernel.logger.error({ err: error }, 'opmas log batch not evaluated'));
+        return this.#tail;
+      },
+      { queue: AGENT_QUEUE },
+    );
+  }
+
+  /** Stops consuming and waits for the batches already received. */
+  async stop(): Promise<void> {
+    this.#subscription?.unsubscribe();
+    await this.#tail;
+  }
+
+  /** Evaluates one batch and stores its finding events in order; a storage failure is logged, not retried. */
+  async handle(batch: LogBatch): Promise<void> {
+    const events: DeviceFindingEvent[] = [];
+    for (const event of batch.events) {
+      for (const finding of this.#engine.evaluate(toEngineEvent(event)).findings) {
+        events.push({ ...finding, device_id: event.device_id });
+      }
+    }
+    for (const event of events) {
+      try {
+        await this.#recorder.record(event);
+      } catch (error) {
+        this.#kernel.logger.error({ err: error, event_id: event.event_id }, 'opmas finding not stored');
+      }
+    }
+  }
+}
