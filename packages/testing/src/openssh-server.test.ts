@@ -34,7 +34,8 @@ test('starts sshd on a loopback port with throwaway keys and removes everything 
 
   await server.stop();
   await server.stop();
-  assert.equal(await accepts(server.port), false);
+  // Not "the port refuses": with tests running in parallel another server may take the freed port at once.
+  assert.throws(() => process.kill(server.pid, 0), { code: 'ESRCH' });
   assert.equal(existsSync(server.dir), false);
 });
 

@@ -26,6 +26,8 @@ export interface OpensshServer {
   clientPrivateKey: string;
   /** Temporary directory holding keys, config and pid file; removed on stop. */
   dir: string;
+  /** The sshd process (gone after `stop()`). */
+  pid: number;
   /** sshd's log so far (`-e`, LogLevel VERBOSE; first 64 KB), to check what reached authentication. */
   log(): string;
   stop(): Promise<void>;
@@ -153,6 +155,7 @@ export async function startOpensshServer(): Promise<OpensshServer> {
     return {
       host: '127.0.0.1',
       port,
+      pid: child.pid ?? -1,
       username: userInfo().username,
       hostKeySha256: await publicKeyFingerprint(`${hostKey}.pub`),
       clientPrivateKey: await readFile(clientKey, 'utf8'),
