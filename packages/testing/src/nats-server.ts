@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { isCi } from './shared-data.ts';
+import { serverForTest, tierSkipReason } from './test-tier.ts';
 
 export interface NatsServer {
   /** Client URL, e.g. `nats://127.0.0.1:40123`. */
@@ -53,25 +53,15 @@ export function findNatsServer(): string | undefined {
  * installed; otherwise prints a loud skip notice and returns the reason, or throws when `CI=true`.
  */
 export function natsTierSkipReason(locate: () => string | undefined = findNatsServer): string | undefined {
-  if (locate()) return undefined;
-  if (isCi()) throw new Error(NATS_SERVER_MISSING.replace(/^SKIP /, 'missing '));
-  console.warn(NATS_SERVER_MISSING);
-  return NATS_SERVER_MISSING;
+  return tierSkipReason(Boolean(locate()), NATS_SERVER_MISSING);
 }
 
 /**
  * For a single test: starts a server stopped after the test, or skips the test (fails it in CI) when nats-server is
  * not installed. Returns undefined when skipped; callers return early.
  */
-export async function natsTier(t: TestContext): Promise<NatsServer | undefined> {
-  const skipReason = natsTierSkipReason();
-  if (skipReason) {
-    t.skip(skipReason);
-    return undefined;
-  }
-  const server = await startNatsServer();
-  t.after(() => server.stop());
-  return server;
+export function natsTier(t: TestContext): Promise<NatsServer | undefined> {
+  return serverForTest(t, natsTierSkipReason(), startNatsServer);
 }
 
 const LISTEN_LINE = /Listening for client connections on ([\d.]+):(\d+)/;

@@ -13,7 +13,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { freePort } from './free-port.ts';
-import { isCi } from './shared-data.ts';
+import { serverForTest, tierSkipReason } from './test-tier.ts';
 
 export interface OpensshServer {
   host: '127.0.0.1';
@@ -66,22 +66,12 @@ function isExecutable(path: string | undefined): path is string {
 export function opensshTierSkipReason(
   locate: () => string | undefined = () => findSshd() && findSshKeygen(),
 ): string | undefined {
-  if (locate()) return undefined;
-  if (isCi()) throw new Error(OPENSSH_SERVER_MISSING.replace(/^SKIP /, 'missing '));
-  console.warn(OPENSSH_SERVER_MISSING);
-  return OPENSSH_SERVER_MISSING;
+  return tierSkipReason(Boolean(locate()), OPENSSH_SERVER_MISSING);
 }
 
 /** For a single test: starts sshd stopped after the test, or skips (fails in CI) when OpenSSH is missing. */
-export async function opensshTier(t: TestContext): Promise<OpensshServer | undefined> {
-  const skipReason = opensshTierSkipReason();
-  if (skipReason) {
-    t.skip(skipReason);
-    return undefined;
-  }
-  const server = await startOpensshServer();
-  t.after(() => server.stop());
-  return server;
+export function opensshTier(t: TestContext): Promise<OpensshServer | undefined> {
+  return serverForTest(t, opensshTierSkipReason(), startOpensshServer);
 }
 
 /** Generates keys and config in a temp dir, starts `sshd -D -e` on a free loopback port and waits until it accepts. */
