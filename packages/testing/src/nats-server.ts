@@ -6,12 +6,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { serverForTest, tierSkipReason } from './test-tier.ts';
+import { ownServerProcess, serverForTest, tierSkipReason } from './test-tier.ts';
 
 export interface NatsServer {
   /** Client URL, e.g. `nats://127.0.0.1:40123`. */
@@ -26,7 +26,6 @@ export interface NatsServer {
 export const NATS_SERVER_MISSING = 'SKIP nats tier: install the Debian package nats-server';
 
 const START_TIMEOUT_MS = 15_000;
-const STOP_GRACE_MS = 5_000;
 
 /** Finds the nats-server binary: `NATS_SERVER_BIN`, then PATH, then the Debian location (/usr/sbin is often off PATH). */
 export function findNatsServer(): string | undefined {
@@ -75,21 +74,7 @@ export async function startNatsServer(): Promise<NatsServer> {
   const child = spawn(binary, ['-a', '127.0.0.1', '-p', '-1', '-m', '-1', '-js', '-sd', storeDir], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  // A test process that dies without calling stop() must not leave a server behind.
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      process.removeListener('exit', killOnExit);
-      await terminate(child);
-      await rm(storeDir, { recursive: true, force: true });
-    })();
-    return stopped;
-  };
+  const stop = ownServerProcess(child, storeDir);
 
   try {
     const { host, port, monitorPort } = await waitForReady(child);
@@ -162,14 +147,3 @@ function waitForTcp(host: string, port: number): Promise<void> {
 }
 
 /** SIGTERM (graceful, flushes JetStream), then SIGKILL if it lingers. */
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}

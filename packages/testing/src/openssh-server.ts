@@ -7,13 +7,13 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { freePort } from './free-port.ts';
-import { serverForTest, tierSkipReason } from './test-tier.ts';
+import { ownServerProcess, serverForTest, tierSkipReason } from './test-tier.ts';
 
 export interface OpensshServer {
   host: '127.0.0.1';
@@ -36,7 +36,6 @@ export interface OpensshServer {
 export const OPENSSH_SERVER_MISSING = 'SKIP openssh tier: install the Debian package openssh-server (sshd, ssh-keygen)';
 
 const START_TIMEOUT_MS = 15_000;
-const STOP_GRACE_MS = 5_000;
 /** sshd refuses to start as root unless its privilege-separation directory exists (Debian creates it at boot). */
 const PRIVSEP_DIR = '/run/sshd';
 
@@ -124,21 +123,7 @@ export async function startOpensshServer(): Promise<OpensshServer> {
     // Keep the start-up log for error messages; bounded because sessions log a few lines each.
     if (log.length < 64_000) log += chunk.toString('utf8');
   });
-  // A test process that dies without calling stop() must not leave a server behind.
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      process.removeListener('exit', killOnExit);
-      await terminate(child);
-      await rm(dir, { recursive: true, force: true });
-    })();
-    return stopped;
-  };
+  const stop = ownServerProcess(child, dir);
 
   try {
     await waitForPort(child, port, () => log);
@@ -191,14 +176,3 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /** SIGTERM, then SIGKILL if it lingers. Session children exit with their connections. */
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
