@@ -40,5 +40,25 @@ export const retryableBindError = (error: unknown): boolean => {
 };
 
 /** `::ffff:192.0.2.1` → `192.0.2.1`, so one device has one source address whatever the socket family. */
+/**
+ * Binds the first port of the setting that works (`auto`: 514, then 5514 when the first is taken or privileged);
+ * resolves with the bound value, or with the last error when none could be bound.
+ */
+export async function bindFirstPort<T>(
+  setting: Exclude<PortSetting, 'off'>,
+  bind: (port: number) => Promise<T>,
+): Promise<{ bound: T } | { error: string }> {
+  let lastError: unknown;
+  for (const port of portsToTry(setting)) {
+    try {
+      return { bound: await bind(port) };
+    } catch (error) {
+      lastError = error;
+      if (!retryableBindError(error)) break;
+    }
+  }
+  return { error: String((lastError as Error)?.message ?? lastError) };
+}
+
 export const normalizeSourceIp = (address: string | undefined): string =>
   address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : (address ?? 'unknown');

@@ -5,11 +5,10 @@ import type { PortSetting } from '../opmas-config.ts';
 import { FrameDecoder } from './framing.ts';
 import type { RawMessage } from './ingest-types.ts';
 import {
+  bindFirstPort,
   type ListenerDeps,
   type ListenerStatus,
   normalizeSourceIp,
-  portsToTry,
-  retryableBindError,
   type SyslogListener,
 } from './listener.ts';
 
@@ -60,21 +59,16 @@ export class TcpListener implements SyslogListener {
 
   /** Binds the first port that works; a failure (including unreadable TLS files) is reported in `status()`. */
   async start(): Promise<void> {
-    let lastError: unknown;
-    for (const port of portsToTry(this.#options.port)) {
-      try {
-        this.#server = await this.#listen(port);
-        const address = this.#server.address();
-        if (address && typeof address === 'object') {
-          this.#status = { transport: this.transport, address: address.address, port: address.port, bound: true };
-        }
-        return;
-      } catch (error) {
-        lastError = error;
-        if (!retryableBindError(error)) break;
-      }
+    const result = await bindFirstPort(this.#options.port, (port) => this.#listen(port));
+    if ('error' in result) {
+      this.#status = { ...this.#status, bound: false, error: result.error };
+      return;
     }
-    this.#status = { ...this.#status, bound: false, error: String((lastError as Error)?.message ?? lastError) };
+    this.#server = result.bound;
+    const address = this.#server.address();
+    if (address && typeof address === 'object') {
+      this.#status = { transport: this.transport, address: address.address, port: address.port, bound: true };
+    }
   }
 
   async stop(): Promise<void> {

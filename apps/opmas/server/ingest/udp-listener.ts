@@ -3,11 +3,10 @@ import { isIPv6 } from 'node:net';
 import type { PortSetting } from '../opmas-config.ts';
 import { splitDatagram } from './framing.ts';
 import {
+  bindFirstPort,
   type ListenerDeps,
   type ListenerStatus,
   normalizeSourceIp,
-  portsToTry,
-  retryableBindError,
   type SyslogListener,
 } from './listener.ts';
 
@@ -36,20 +35,15 @@ export class UdpListener implements SyslogListener {
 
   /** Binds the first port that works; a failure is reported in `status()` rather than thrown. */
   async start(): Promise<void> {
-    let lastError: unknown;
-    for (const port of portsToTry(this.#options.port)) {
-      try {
-        this.#socket = await this.#bind(port);
-        const address = this.#socket.address();
-        this.#status = { transport: 'udp', address: address.address, port: address.port, bound: true };
-        this.#applyReceiveBuffer(this.#socket);
-        return;
-      } catch (error) {
-        lastError = error;
-        if (!retryableBindError(error)) break;
-      }
+    const result = await bindFirstPort(this.#options.port, (port) => this.#bind(port));
+    if ('error' in result) {
+      this.#status = { ...this.#status, bound: false, error: result.error };
+      return;
     }
-    this.#status = { ...this.#status, bound: false, error: String((lastError as Error)?.message ?? lastError) };
+    this.#socket = result.bound;
+    const address = this.#socket.address();
+    this.#status = { transport: 'udp', address: address.address, port: address.port, bound: true };
+    this.#applyReceiveBuffer(this.#socket);
   }
 
   async stop(): Promise<void> {
