@@ -94,3 +94,22 @@ export function loadIngestConfig(env: Env): IngestConfig {
     autoRegisterPerMin: integer(env, 'OPMAS_AUTO_REGISTER_PER_MIN', 100, 1),
   };
 }
+
+export interface AgentConfig {
+  partitions: number;
+  checkpointMs: number;
+  ruleMaxKeys: number;
+  matchMaxChars: number;
+  evidenceMax: number;
+}
+
+/** Reads the agent and rule-state settings (spec "Configuration": partitions, checkpoints, rule limits). */
+export function loadAgentConfig(env: Env): AgentConfig {
+  return {
+    partitions: integer(env, 'OPMAS_PARTITIONS', 16, 1),
+    checkpointMs: integer(env, 'OPMAS_STATE_CHECKPOINT_MS', 1000, 10),
+    ruleMaxKeys: integer(env, 'OPMAS_RULE_MAX_KEYS', 10_000, 1),
+    matchMaxChars: integer(env, 'OPMAS_RULE_MATCH_MAX_CHARS', 4096, 16),
+    evidenceMax: integer(env, 'OPMAS_EVIDENCE_MAX', 20, 1),
+  };
+}

@@ -7,6 +7,7 @@ import { startAgents } from './agents/agent-runtime.ts';
 import { startIngest } from './ingest/ingest-runtime.ts';
 import { permissionDeclarations, policies } from './opmas.permissions.ts';
 import { opmasRoutes } from './opmas.routes.ts';
+import { RuleService } from './rules/rule.service.ts';
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -25,8 +26,12 @@ export const opmasApp = defineApp({
   start: startOpmas,
 });
 
-/** Starts ingest, then the agents; stops ingest first so its last flushed batches still reach the agents. */
+/**
+ * Seeds the shipped rules (every role: the API lists them), starts ingest, then the agents; stops ingest first so
+ * its last flushed batches still reach the agents.
+ */
 async function startOpmas(kernel: Kernel): Promise<() => Promise<void>> {
+  await new RuleService(kernel).seedBuiltins();
   const stopIngest = await startIngest(kernel);
   const stopAgents = await startAgents(kernel);
   return async () => {

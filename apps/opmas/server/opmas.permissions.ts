@@ -10,6 +10,9 @@ export const PERMISSIONS = {
   telemetryPush: 'opmas:telemetry:push',
   findingsRead: 'opmas:findings:read',
   findingsWrite: 'opmas:findings:write',
+  rulesRead: 'opmas:rules:read',
+  rulesWrite: 'opmas:rules:write',
+  rulesTest: 'opmas:rules:test',
 } as const;
 
 /**
@@ -26,6 +29,14 @@ const declarations: { permission: string; description: string; roles: string[] }
   { permission: PERMISSIONS.findingsRead, description: 'See findings and their evidence', roles: ['user', 'viewer'] },
   // spec "Roles": operators update findings.
   { permission: PERMISSIONS.findingsWrite, description: 'Change the status of findings', roles: ['user'] },
+  {
+    permission: PERMISSIONS.rulesRead,
+    description: 'See rules, their versions and counters',
+    roles: ['user', 'viewer'],
+  },
+  // spec "Roles": rule changes are for admins; operators may try lines against rules in the test bench.
+  { permission: PERMISSIONS.rulesWrite, description: 'Create, change, roll back and delete rules', roles: [] },
+  { permission: PERMISSIONS.rulesTest, description: 'Try log lines against rules (nothing stored)', roles: ['user'] },
 ];
 
 export const permissionDeclarations: PermissionDeclaration[] = declarations.map(

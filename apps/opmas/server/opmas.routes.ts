@@ -4,6 +4,7 @@ import { deviceRoutes } from './devices/devices.routes.ts';
 import { findingRoutes } from './findings/findings.routes.ts';
 import { ingestRuntimeFor } from './ingest/ingest-runtime.ts';
 import { logsRoutes } from './ingest/logs.routes.ts';
+import { ruleRoutes } from './rules/rules.routes.ts';
 
 /** Every route of the app, mounted by the kernel under `/opmas` (or `/` with MOUNT_AT_ROOT). */
 export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (app, { kernel }) => {
@@ -11,4 +12,5 @@ export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async 
   await app.register(logsRoutes, { ingest });
   await app.register(deviceRoutes, { kernel, devices: ingest.devices });
   await app.register(findingRoutes, { kernel });
+  await app.register(ruleRoutes, { kernel });
 };

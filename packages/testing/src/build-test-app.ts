@@ -100,6 +100,29 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
   };
 }
 
+/** A second process on the same database and secret keys (what a restart keeps); closing it leaves the database open. */
+export async function restartOn(
+  platform: TestPlatform,
+  apps: AppDefinition[],
+  options: { startBackground?: boolean } = {},
+): Promise<{ app: FastifyInstance; kernel: Kernel; close(): Promise<void> }> {
+  const config = loadConfig(platform.kernel.config.env);
+  const logger = createLogger({ level: 'silent' });
+  const kernel = await createKernel(config, { apps, logger, database: platform.database, skipMigrations: true });
+  const app = Fastify(serverOptions(config, logger));
+  await app.register(platformApp, { kernel, portal: false });
+  await app.ready();
+  if (options.startBackground) await kernel.start();
+  return {
+    app: app as unknown as FastifyInstance,
+    kernel,
+    close: async () => {
+      await app.close();
+      await kernel.close();
+    },
+  };
+}
+
 /** Base URL of a listening test app. */
 export function baseUrl(platform: TestPlatform): string {
   const address = platform.app.server.address();

@@ -1,4 +1,11 @@
-export { type BuildTestAppOptions, baseUrl, buildTestApp, type TestPlatform, type TestUser } from './build-test-app.ts';
+export {
+  type BuildTestAppOptions,
+  baseUrl,
+  buildTestApp,
+  restartOn,
+  type TestPlatform,
+  type TestUser,
+} from './build-test-app.ts';
 export { describeEachEngine, type Engine, type EngineContext } from './database-engines.ts';
 export {
   findSshd,

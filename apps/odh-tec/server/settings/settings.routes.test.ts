@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { platformApp } from '@platform/kernel/app.ts';
-import { loadConfig } from '@platform/kernel/config/load-config.ts';
-import { serverOptions } from '@platform/kernel/http/server-options.ts';
-import { createKernel } from '@platform/kernel/kernel.ts';
-import { createLogger } from '@platform/kernel/logging/logger.ts';
 import {
   assertAnonymousRefused,
   buildTestApp,
   describeEachEngine,
+  restartOn,
   type TestPlatform,
   type TestUser,
 } from '@platform/testing';
-import Fastify from 'fastify';
 import { odhTecApp } from '../odh-tec.app.ts';
 import { PEER_ACCESS_KEY, PEER_SECRET, type S3Peer, startS3Peer } from '../testing/s3-peer.ts';
 import { type LoopbackServer, startWhoamiStub } from './loopback-stubs.ts';
@@ -24,28 +19,6 @@ const HF_TOKEN = 'tok-settings-Secret-9f3K';
 const HF_TOKEN_2 = 'tok-rotated-Secret-77Qz';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** The same platform started again on the same database and secret keys: what a process restart keeps. */
-async function restartOn(platform: TestPlatform) {
-  const config = loadConfig(platform.kernel.config.env);
-  const logger = createLogger({ level: 'silent' });
-  const kernel = await createKernel(config, {
-    apps: [odhTecApp],
-    logger,
-    database: platform.database,
-    skipMigrations: true,
-  });
-  const app = Fastify(serverOptions(config, logger));
-  await app.register(platformApp, { kernel, portal: false });
-  await app.ready();
-  return {
-    app,
-    close: async () => {
-      await app.close();
-      await kernel.close();
-    },
-  };
-}
 
 describeEachEngine('odh-tec settings', ({ newDatabaseUrl }) => {
   let platform: TestPlatform;
@@ -335,7 +308,7 @@ describeEachEngine('odh-tec settings', ({ newDatabaseUrl }) => {
     await call('PATCH', `${API}/settings`, { maxFilesPerPage: 321, defaultLocationId: 'embedded' });
     await call('PUT', `${API}/settings/huggingface/token`, { hfToken: HF_TOKEN });
     await call('POST', `${API}/settings/connections`, peer.connection('kept-peer'));
-    const restarted = await restartOn(platform);
+    const restarted = await restartOn(platform, [odhTecApp]);
     try {
       const read = await restarted.app.inject({ url: `${API}/settings`, headers: admin.headers });
       assert.equal(read.statusCode, 200, read.body);

@@ -3,7 +3,13 @@ import type { Kernel } from '@platform/kernel/kernel.ts';
 import type { DeviceFindingEvent, FindingRecorder } from '../findings/finding-recorder.ts';
 import type { LogBatch, ParsedEvent } from '../ingest/ingest-types.ts';
 import type { CompiledRule } from '../rules/rule-compiler.ts';
-import { type EngineEvent, RuleEngine } from '../rules/rule-engine.ts';
+import {
+  type EngineEvent,
+  type EngineOptions,
+  type EngineState,
+  RuleEngine,
+  type RuleStats,
+} from '../rules/rule-engine.ts';
 
 /** Every log batch of every domain and device (spec "Architecture": `opmas.logs.<domain>.<device>`). */
 export const LOGS_PATTERN = 'opmas.logs.>';
@@ -26,8 +32,8 @@ const toEngineEvent = (event: ParsedEvent): EngineEvent => ({
  * The agent host of one process (spec "Architecture": match + window stage). One `RuleEngine` runs every rule of the
  * pack on every batch, whatever the batch's domain: rule prefilters (program, facility) already pick their lines, and
  * a DFS or dropbear line classified into another domain must still reach its rule (acceptance 9 counts all rules over
- * the whole corpus). Per-domain engines, partitions and leases come with multi-node workers; state checkpoints too.
- * Batches are processed strictly in arrival order because windows depend on event order.
+ * the whole corpus). Per-domain engines, partitions and leases come with multi-node workers. Batches, rule swaps and
+ * state snapshots are serialised on one chain because windows depend on event order.
  */
 export class AgentHost {
   readonly #kernel: Kernel;
@@ -36,22 +42,43 @@ export class AgentHost {
   #subscription: Subscription | undefined;
   #tail: Promise<void> = Promise.resolve();
 
-  constructor(kernel: Kernel, rules: CompiledRule[], recorder: FindingRecorder) {
+  constructor(kernel: Kernel, rules: CompiledRule[], recorder: FindingRecorder, options: EngineOptions = {}) {
     this.#kernel = kernel;
-    this.#engine = new RuleEngine(rules);
+    this.#engine = new RuleEngine(rules, options);
     this.#recorder = recorder;
+  }
+
+  /** Restores checkpointed window state; call before `start`. */
+  importState(state: EngineState): void {
+    this.#engine.importState(state);
+  }
+
+  /** Swaps the rule set between two batches (hot reload). */
+  replaceRules(rules: CompiledRule[]): Promise<void> {
+    return this.#enqueue(async () => this.#engine.replaceRules(rules));
+  }
+
+  /** The window state after every batch received so far (for checkpoints). */
+  snapshot(): Promise<EngineState> {
+    return this.#enqueue(async () => this.#engine.exportState());
+  }
+
+  /** The compiled rule the engine runs now (hot reload swaps it between batches). */
+  rule(ruleId: string): CompiledRule | undefined {
+    return this.#engine.rule(ruleId);
+  }
+
+  /** This node's live counters of a rule. */
+  stats(ruleId: string): RuleStats | undefined {
+    return this.#engine.stats(ruleId);
   }
 
   /** Subscribes to the log batches. */
   start(): void {
     this.#subscription = this.#kernel.bus.subscribe<LogBatch>(
       LOGS_PATTERN,
-      (message) => {
-        this.#tail = this.#tail
-          .then(() => this.handle(message.data))
-          .catch((error: unknown) => this.#kernel.logger.error({ err: error }, 'opmas log batch not evaluated'));
-        return this.#tail;
-      },
+      // Failures are logged by the chain; the bus must not see them as a redelivery request.
+      (message) => this.#enqueue(() => this.handle(message.data)).catch(() => undefined),
       { queue: AGENT_QUEUE },
     );
   }
@@ -60,6 +87,15 @@ export class AgentHost {
   async stop(): Promise<void> {
     this.#subscription?.unsubscribe();
     await this.#tail;
+  }
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work);
+    this.#tail = result.then(
+      () => undefined,
+      (error: unknown) => this.#kernel.logger.error({ err: error }, 'opmas agent step failed'),
+    );
+    return result;
   }
 
   /** Evaluates one batch and stores its finding events in order; a storage failure is logged, not retried. */

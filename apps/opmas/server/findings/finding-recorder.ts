@@ -1,6 +1,8 @@
 import type { Orm } from '@platform/kernel/db/database.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { RuleRepository } from '../rules/rule.repository.ts';
+import { ruleSuppressions } from '../rules/rule.tables.ts';
 import type { FindingEvent } from '../rules/rule-engine.ts';
 import type { EvidenceLine } from '../rules/window-state.ts';
 import { type FindingRow, findingEvents, findings } from './finding.tables.ts';
@@ -36,6 +38,8 @@ export class FindingRecorder {
         const orm: Orm = tx;
         const open = await this.#openFinding(orm, event);
         let row: FindingRow | undefined;
+        // spec "Finding states": a `false_positive` with `suppress_for` keeps the same key from raising a new finding.
+        if (event.kind === 'fired' && !open && (await this.#suppressed(orm, event))) return undefined;
         if (event.kind === 'fired') row = open ? await this.#merge(orm, open, event) : await this.#create(orm, event);
         else if (open) row = await this.#update(orm, open, event);
         if (!row) return undefined;
@@ -46,6 +50,9 @@ export class FindingRecorder {
           .returning();
         // Already applied: undo this attempt's row changes by rolling back the transaction.
         if (!claimed) throw new AlreadyApplied();
+        if (event.kind === 'fired') {
+          await new RuleRepository(orm).noteTriggered(event.rule_id, new Date());
+        }
         await this.#kernel.outbox.write(tx, findingSubject(row.domain), {
           ...event,
           finding_id: row.id,
@@ -73,6 +80,22 @@ export class FindingRecorder {
         ),
       );
     return row;
+  }
+
+  async #suppressed(orm: Orm, event: DeviceFindingEvent): Promise<boolean> {
+    const [row] = await orm
+      .select({ id: ruleSuppressions.id })
+      .from(ruleSuppressions)
+      .where(
+        and(
+          eq(ruleSuppressions.ruleId, event.rule_id),
+          eq(ruleSuppressions.device, event.device),
+          eq(ruleSuppressions.groupKey, event.group_key),
+          gt(ruleSuppressions.until, new Date()),
+        ),
+      )
+      .limit(1);
+    return row !== undefined;
   }
 
   async #create(orm: Orm, event: DeviceFindingEvent): Promise<FindingRow | undefined> {

@@ -1,5 +1,6 @@
 import type { Orm } from '@platform/kernel/db/database.ts';
 import { and, desc, eq, inArray, lt, ne, type SQL } from 'drizzle-orm';
+import { ruleSuppressions } from '../rules/rule.tables.ts';
 import type { FindingListQuery } from './finding.schema.ts';
 import { type FindingRow, type FindingStatus, findingHistory, findings } from './finding.tables.ts';
 
@@ -74,5 +75,17 @@ export class FindingRepository {
       .insert(findingHistory)
       .values({ findingId: row.id, fromStatus: row.status, toStatus: to, changedBy: by, note: note ?? null });
     return updated;
+  }
+
+  /** Keeps the finding's rule, device and key from raising a new finding until `until`. */
+  async suppress(row: FindingRow, until: Date, by: string | null): Promise<void> {
+    await this.orm.insert(ruleSuppressions).values({
+      ruleId: row.ruleId,
+      device: row.device,
+      groupKey: row.groupKey,
+      until,
+      findingId: row.id,
+      createdBy: by,
+    });
   }
 }

@@ -61,7 +61,16 @@ export const FindingIdParams = Type.Object({ id: Type.String({ format: 'uuid' })
 
 /** `PUT/PATCH /api/v1/findings/{id}`: a status change with an optional note. */
 export const FindingChange = Type.Object(
-  { status: Status, note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  {
+    status: Status,
+    note: Type.Optional(Type.String({ maxLength: 2000, description: 'timeline note' })),
+    suppress_for: Type.Optional(
+      Type.String({
+        pattern: '^[1-9][0-9]{0,6}(ms|s|m|h|d)$',
+        description: 'with false_positive: no new finding for this rule, device and key during this long',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type FindingChange = Static<typeof FindingChange>;

@@ -7,6 +7,7 @@ import {
   type TestPlatform,
   type TestUser,
 } from '@platform/testing';
+import { agentHostOf } from '../agents/agent-runtime.ts';
 import { waitFor, wireLines } from '../ingest/ingest-test-kit.ts';
 import { opmasApp } from '../opmas.app.ts';
 import type { FindingView } from './finding.schema.ts';
@@ -44,8 +45,8 @@ describeEachEngine('opmas agents and findings', ({ newDatabaseUrl }) => {
   const replay = async (lines: string[]) => {
     const response = await platform.app.inject({
       method: 'POST',
-      url: '/opmas/api/v1/logs',
-      payload: { logs: lines, source_identifier: DEVICE, reference_time: REFERENCE_TIME },
+      url: `/opmas/api/v1/logs?reference_time=${REFERENCE_TIME}`,
+      payload: { logs: lines, source_identifier: DEVICE },
       headers: admin.headers,
     });
     assert.equal(response.statusCode, 202, response.body);
@@ -192,6 +193,39 @@ describeEachEngine('opmas agents and findings', ({ newDatabaseUrl }) => {
       headers: admin.headers,
     });
     assert.equal(missing.statusCode, 404);
+  });
+
+  test('false_positive with suppress_for keeps a refire from raising a finding; without it the refire is new (acceptance 26)', async (t) => {
+    const lines = wireLines(t, 'OpenWrt');
+    if (!lines) return;
+    const oomLine = lines.find((line) => line.includes('invoked oom-killer')) ?? assert.fail('oom line');
+    // Days later than the first sighting, so the rule's 3600 s cooldown is over and the engine fires again.
+    const later = (day: number) => oomLine.replace('Apr 12 ', `Apr ${day} `);
+    const change = (id: string, payload: Record<string, string>) =>
+      platform.app.inject({ method: 'PUT', url: `${FINDINGS}/${id}`, payload, headers: admin.headers });
+    const [oom] = await list('?rule=health.oom');
+    assert.equal((await change(oom.id, { status: 'closed', suppress_for: '1h' })).statusCode, 400);
+    const marked = await change(oom.id, { status: 'false_positive', suppress_for: '1h', note: 'lab device' });
+    assert.equal(marked.statusCode, 200, marked.body);
+    const fires = () => agentHostOf(platform.kernel)?.stats('health.oom')?.fires ?? 0;
+    const firesBefore = fires();
+    await replay([later(14)]);
+    await waitFor(() => fires() === firesBefore + 1, 'the engine fired again');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the recorder stores after the engine step
+    assert.deepEqual(
+      (await list('?rule=health.oom')).map((f) => f.id),
+      [oom.id],
+      'the suppressed refire raised nothing',
+    );
+
+    const [clock] = await list('?rule=health.clock_jump');
+    const clockLine = lines.find((line) => line.includes('time disparity')) ?? assert.fail('clock line');
+    const current = clock.status === 'closed' ? clock : (await change(clock.id, { status: 'false_positive' })).json();
+    assert.ok(['closed', 'false_positive'].includes(current.status));
+    await replay([clockLine.replace('Jan  9 ', 'Jan 19 ')]);
+    await waitFor(() => published.filter((p) => p.kind === 'fired').length === 6, 'the clock refire on the bus');
+    assert.equal((await list('?rule=health.clock_jump')).length, 2, 'an unsuppressed refire is a new finding');
+    assert.equal(published.filter((p) => p.kind === 'fired' && p.rule_id === 'health.oom').length, 1);
   });
 
   test('anonymous requests are refused on every findings route', async () => {

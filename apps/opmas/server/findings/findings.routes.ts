@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditContextOf } from '@platform/kernel/audit/audit-context.ts';
 import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
-import { conflict, notFound } from '@platform/kernel/http/errors.ts';
+import { badRequest, conflict, notFound } from '@platform/kernel/http/errors.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { PERMISSIONS } from '../opmas.permissions.ts';
+import { parseDuration } from '../rules/rule-document.ts';
 import { presentFinding } from './finding.presenter.ts';
 import { FindingRepository } from './finding.repository.ts';
 import { FindingChange, FindingIdParams, FindingList, FindingListQuery, FindingView } from './finding.schema.ts';
@@ -70,18 +71,25 @@ export const findingRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = asyn
         const before = await repository.findById(request.params.id);
         if (!before) throw findingNotFound();
         const to = request.body.status;
+        const { suppress_for: suppressFor } = request.body;
+        if (suppressFor !== undefined && to !== 'false_positive') {
+          throw badRequest('suppress_for goes with status false_positive', undefined, 'validation_failed');
+        }
         const reopensOverOpen = isOpen(to) && !isOpen(before.status) && (await repository.otherOpen(before));
         if (!canTransition(before.status, to) || reopensOverOpen) {
           throw conflict(`a ${before.status} finding cannot become ${to}`, 'invalid_transition');
         }
-        const row = await repository.setStatus(before, to, request.principal?.userId ?? null, request.body.note);
+        const by = request.principal?.userId ?? null;
+        const row = await repository.setStatus(before, to, by, request.body.note);
         if (!row) throw conflict('the finding changed meanwhile', 'invalid_transition');
+        const suppressedUntil = suppressFor && new Date(Date.now() + parseDuration(suppressFor, 'suppress_for'));
+        if (suppressedUntil) await repository.suppress(row, suppressedUntil, by);
         await kernel.audit.record(auditContextOf(request), {
           action: 'opmas.finding.status',
           targetType: 'opmas.finding',
           targetId: row.id,
           before: { status: before.status },
-          after: { status: row.status, note: request.body.note ?? null },
+          after: { status: row.status, note: request.body.note ?? null, suppressed_until: suppressedUntil || null },
         });
         return presentFinding(row);
       },

@@ -56,7 +56,7 @@ export interface RulePack {
   rules: RuleDocument[];
 }
 
-export type RuleErrorCode = 'rule_invalid' | 'rule_regex_invalid' | 'rule_unknown_field';
+export type RuleErrorCode = 'rule_invalid' | 'rule_regex_invalid' | 'rule_regex_unsafe' | 'rule_unknown_field';
 
 export class RuleError extends Error {
   readonly code: RuleErrorCode;

@@ -70,7 +70,11 @@ export interface RuleStats {
   invalid_keys: number;
   fires: number;
   evicted_keys: number;
+  /** Time spent evaluating the rule (status `eval_ms`, slow-rule guard). */
+  eval_ms: number;
 }
+
+const emptyStats = (): RuleStats => ({ matches: 0, invalid_keys: 0, fires: 0, evicted_keys: 0, eval_ms: 0 });
 
 export interface EngineOutput {
   findings: FindingEvent[];
@@ -138,7 +142,7 @@ export class RuleEngine {
     this.#maxKeys = options.maxKeysPerRule ?? 10_000;
     this.#evidenceMax = options.evidenceMax ?? 20;
     this.#matchMaxChars = options.matchMaxChars;
-    for (const rule of rules) this.#stats.set(rule.id, { matches: 0, invalid_keys: 0, fires: 0, evicted_keys: 0 });
+    for (const rule of rules) this.#stats.set(rule.id, emptyStats());
   }
 
   /**
@@ -153,9 +157,14 @@ export class RuleEngine {
       for (const scope of Object.keys(this.#sessions.sessions)) {
         if (scope.startsWith(`${rule.id}\u0000`)) delete this.#sessions.sessions[scope];
       }
-      this.#stats.set(rule.id, { matches: 0, invalid_keys: 0, fires: 0, evicted_keys: 0 });
+      this.#stats.set(rule.id, emptyStats());
     }
     this.#rules = rules;
+  }
+
+  /** The compiled rule this engine runs under the id. */
+  rule(ruleId: string): CompiledRule | undefined {
+    return this.#rules.find((rule) => rule.id === ruleId);
   }
 
   stats(ruleId: string): RuleStats | undefined {
@@ -167,10 +176,14 @@ export class RuleEngine {
   evaluate(event: EngineEvent): EngineOutput {
     const output: EngineOutput = { findings: [], facts: [] };
     for (const rule of this.#rules) {
-      if (rule.type === 'metric') continue;
+      if (rule.type === 'metric' || !rule.enabled) continue;
+      const started = performance.now();
       const match = matchRule(rule, event, this.#matchMaxChars);
-      if (!match) continue;
       const stats = this.#statsOf(rule);
+      if (!match) {
+        stats.eval_ms += performance.now() - started;
+        continue;
+      }
       stats.matches++;
       if (match.kind === 'invalid') {
         stats.invalid_keys++;
@@ -198,6 +211,7 @@ export class RuleEngine {
         counted = Array.from({ length: times }, () => ({ ts: event.ts, fields: match.fields, raw: event.raw }));
       }
       for (const item of counted) this.#pour(rule, event, item, output);
+      stats.eval_ms += performance.now() - started;
     }
     return output;
   }
@@ -248,7 +262,7 @@ export class RuleEngine {
   #statsOf(rule: CompiledRule): RuleStats {
     let stats = this.#stats.get(rule.id);
     if (!stats) {
-      stats = { matches: 0, invalid_keys: 0, fires: 0, evicted_keys: 0 };
+      stats = emptyStats();
       this.#stats.set(rule.id, stats);
     }
     return stats;
