@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { sharedData } from '@platform/testing/shared-data.ts';
 import { DEFAULT_PACK_PATH, loadDefaultPack } from './default-pack.ts';
 import { defaultPackRules, fixtureEvents } from './fixture-events.ts';
+import { checkRuleRegexes } from './redos-check.ts';
 import { compileRule, matchRule } from './rule-compiler.ts';
 import { type RuleDocument, RuleError } from './rule-document.ts';
 import { parseRulePack } from './rule-pack.ts';
@@ -167,4 +168,19 @@ test('the app ships the normative default pack byte for byte, and it compiles', 
   const { pack, rules } = loadDefaultPack();
   assert.equal(pack.pack, 'openwrt-default');
   assert.equal(rules.length, 16);
+});
+
+test('every regex of the default pack passes the ReDoS check (acceptance 8)', async () => {
+  const { pack } = loadDefaultPack();
+  for (const doc of pack.rules) {
+    const warnings = await checkRuleRegexes(doc);
+    assert.ok(
+      warnings.every((warning) => warning.code === 'regex_polynomial'),
+      `${doc.id}: ${JSON.stringify(warnings)}`,
+    );
+  }
+  await assert.rejects(
+    checkRuleRegexes({ ...pack.rules[0], match: { patterns: [{ regex: '^(a+)+$' }] } }),
+    (error: unknown) => error instanceof RuleError && error.code === 'rule_regex_unsafe',
+  );
 });
