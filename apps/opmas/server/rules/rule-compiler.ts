@@ -61,8 +61,8 @@ export interface MatchableEvent {
 }
 
 export type MatchResult =
-  | { kind: 'match'; role: PatternRole; fields: Record<string, string> }
-  | { kind: 'invalid'; field: string };
+  | { kind: 'match'; role: PatternRole; fields: Record<string, string>; pattern: number }
+  | { kind: 'invalid'; field: string; pattern: number; fields: Record<string, string> };
 
 function invalid(message: string, field?: string): never {
   throw new RuleError('rule_invalid', message, field ? { field } : {});
@@ -203,13 +203,15 @@ export function matchRule(
   if (rule.severityMax !== undefined && event.severity > rule.severityMax) return undefined;
   const text = event.msg.length > maxChars ? event.msg.slice(0, maxChars) : event.msg;
   if (rule.exclude.some((regex) => regex.test(text))) return undefined;
-  for (const pattern of rule.patterns) {
+  for (const [index, pattern] of rule.patterns.entries()) {
     const m = pattern.regex.exec(text);
     if (!m) continue;
     const fields: Record<string, string> = {};
     for (const [name, value] of Object.entries(m.groups ?? {})) if (value !== undefined) fields[name] = value;
     const failed = validateFields(rule, fields);
-    return failed === undefined ? { kind: 'match', role: pattern.role, fields } : { kind: 'invalid', field: failed };
+    return failed === undefined
+      ? { kind: 'match', role: pattern.role, fields, pattern: index }
+      : { kind: 'invalid', field: failed, pattern: index, fields };
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   assertAnonymousRefused,
@@ -8,11 +9,14 @@ import {
   type TestPlatform,
   type TestUser,
 } from '@platform/testing';
+import { sharedData } from '@platform/testing/shared-data.ts';
 import { eq } from 'drizzle-orm';
 import { stringify } from 'yaml';
 import { agentHostOf } from '../agents/agent-runtime.ts';
 import type { FindingView } from '../findings/finding.schema.ts';
+import { readFixtureLines } from '../ingest/fixture-lines.ts';
 import { waitFor } from '../ingest/ingest-test-kit.ts';
+import { logreadToWire } from '../ingest/wire-format.ts';
 import { opmasApp } from '../opmas.app.ts';
 import { loadDefaultPack } from './default-pack.ts';
 import { ruleState } from './rule.tables.ts';
@@ -186,6 +190,74 @@ describeEachEngine('opmas rules API', ({ newDatabaseUrl }) => {
     assert.equal((await call('GET', '/rules/custom.dns_refused')).statusCode, 404);
     assert.equal((await call('DELETE', '/rules/health.kernel_warn')).statusCode, 204);
     assert.equal((await call('GET', '/rules/health.kernel_warn')).statusCode, 404, 'a deleted built-in is hidden');
+  });
+
+  test('the test bench parses, matches and simulates the PSK finding without writing anything (acceptance 18)', async (t) => {
+    const dir = sharedData(t, 'opmas');
+    if (!dir) return;
+    const psk = readFixtureLines(join(dir, 'openwrt-logread.txt')).find((line) => line.includes('PSK-MISMATCH'));
+    const wire = logreadToWire(psk ?? assert.fail('psk line'), 'OpenWrt').replace(
+      '74:38:b7:xx:xx:xx',
+      '74:38:b7:12:34:56',
+    );
+    const lines = Array.from({ length: 10 }, (_, i) => wire.replace('17:26:50', `17:27:${String(10 + i)}`));
+    const operator = await platform.createUser('opmas-rules-operator', ['user']);
+    const counts = async () =>
+      JSON.stringify([
+        (await findingsOf(platform, admin, 'testbench')).length,
+        (await call('GET', '/devices')).json().items.length,
+        await platform.database.orm.select().from(ruleState),
+      ]);
+    const before = await counts();
+    const run = await call('POST', '/rules/test', { lines, reference_time: REFERENCE_TIME }, operator.headers);
+    assert.equal(run.statusCode, 200, run.body);
+    const result = run.json();
+    assert.equal(result.events.length, 10);
+    const [first] = result.events;
+    assert.deepEqual([first.parse.ok, first.parse.app, first.domain], [true, 'hostapd', 'wifi']);
+    assert.deepEqual(first.matches, [
+      { rule_id: 'wifi.psk_mismatch', pattern: 0, role: 'count', fields: first.matches[0].fields, valid: true },
+    ]);
+    assert.equal(first.matches[0].fields.mac, '74:38:b7:12:34:56');
+    assert.deepEqual(
+      result.findings.map((f: { rule_id: string; group_key: string; event_count: number }) => [
+        f.rule_id,
+        f.group_key,
+        f.event_count,
+      ]),
+      [['wifi.psk_mismatch', 'mac=74:38:b7:12:34:56', 10]],
+    );
+    assert.deepEqual(result.invalid_keys, {});
+    const nine = await call('POST', '/rules/test', { lines: lines.slice(0, 9), reference_time: REFERENCE_TIME });
+    assert.deepEqual(nine.json().findings, []);
+    const masked = await call('POST', '/rules/test', { lines: [logreadToWire(psk ?? '', 'OpenWrt')] });
+    assert.deepEqual(
+      masked.json().invalid_keys,
+      { 'wifi.psk_mismatch': 1 },
+      'the masked MAC of the real line fails validation',
+    );
+    assert.equal(masked.json().events[0].matches[0].valid, false);
+    assert.equal(await counts(), before, 'nothing was stored');
+
+    const unsafe = await call('POST', '/rules/test', {
+      lines,
+      rule: { ...flapDoc(), match: { patterns: [{ regex: '^(?<iface>a+)+$' }] } },
+    });
+    assert.deepEqual([unsafe.statusCode, unsafe.json().error.code], [400, 'rule_regex_unsafe']);
+    const candidate = await call('POST', '/rules/test', {
+      lines,
+      rule: {
+        id: 'try.psk',
+        domain: 'wifi',
+        type: 'trigger',
+        description: 'x',
+        match: { program: ['hostapd'], patterns: [{ regex: 'PSK-MISMATCH (?<mac>\\S+)' }] },
+        groupby: ['mac'],
+      },
+    });
+    assert.equal(candidate.json().findings.length, 10, 'an unsaved trigger rule fires on every line');
+    assert.equal((await call('POST', '/rules/test', { lines }, viewer.headers)).statusCode, 403);
+    assert.equal((await call('POST', '/rules/test', { lines: [] })).statusCode, 400);
   });
 
   test('viewers read but cannot write; anonymous is refused everywhere', async () => {

@@ -22,6 +22,8 @@ import {
 import { RuleService } from './rule.service.ts';
 import type { RuleRow } from './rule.tables.ts';
 import type { RuleDocument } from './rule-document.ts';
+import { TestbenchRequest, TestbenchResult } from './testbench.schema.ts';
+import { compileCandidate, runTestbench } from './testbench.service.ts';
 
 const tags = ['opmas rules'];
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
@@ -200,6 +202,25 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (
     async (request) => {
       request.authorize(PERMISSIONS.rulesWrite);
       return present(await service.rollback(request.params.rule_id, request.body.version, auditContextOf(request)));
+    },
+  );
+
+  app.post(
+    '/api/v1/rules/test',
+    {
+      schema: {
+        tags,
+        summary: 'Test bench: parse, classify and match pasted lines and simulate findings (nothing stored)',
+        body: TestbenchRequest,
+        response: { 200: TestbenchResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      request.authorize(PERMISSIONS.rulesTest);
+      const { rule, rule_ids: ruleIds } = request.body;
+      let rules = rule ? [await compileCandidate(rule)] : await service.activeRules();
+      if (!rule && ruleIds) rules = rules.filter((candidate) => ruleIds.includes(candidate.id));
+      return runTestbench(request.body, rules);
     },
   );
 };
