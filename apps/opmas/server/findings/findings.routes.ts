@@ -8,6 +8,8 @@ import { parseDuration } from '../rules/rule-document.ts';
 import { presentFinding } from './finding.presenter.ts';
 import { FindingRepository } from './finding.repository.ts';
 import { FindingChange, FindingIdParams, FindingList, FindingListQuery, FindingView } from './finding.schema.ts';
+import { findingSubject } from './finding-recorder.ts';
+import { findingStreamRoutes } from './finding-stream.ts';
 import { canTransition, isOpen } from './finding-transitions.ts';
 
 const tags = ['opmas findings'];
@@ -16,6 +18,7 @@ const findingNotFound = () => notFound('finding');
 /** `/api/v1/findings` list, detail and status changes (spec 02-opmas "API"); findings are fleet-wide, not owned. */
 export const findingRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (app, { kernel }) => {
   const repository = new FindingRepository(kernel.db.orm);
+  await app.register(findingStreamRoutes, { kernel, repository });
 
   app.get(
     '/api/v1/findings',
@@ -80,16 +83,37 @@ export const findingRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = asyn
           throw conflict(`a ${before.status} finding cannot become ${to}`, 'invalid_transition');
         }
         const by = request.principal?.userId ?? null;
-        const row = await repository.setStatus(before, to, by, request.body.note);
-        if (!row) throw conflict('the finding changed meanwhile', 'invalid_transition');
         const suppressedUntil = suppressFor && new Date(Date.now() + parseDuration(suppressFor, 'suppress_for'));
-        if (suppressedUntil) await repository.suppress(row, suppressedUntil, by);
-        await kernel.audit.record(auditContextOf(request), {
-          action: 'opmas.finding.status',
-          targetType: 'opmas.finding',
-          targetId: row.id,
-          before: { status: before.status },
-          after: { status: row.status, note: request.body.note ?? null, suppressed_until: suppressedUntil || null },
+        // The change, its suppression, its audit entry and its stream event commit together.
+        const row = await kernel.db.transaction(async (tx) => {
+          const inTransaction = new FindingRepository(tx);
+          const changed = await inTransaction.setStatus(before, to, by, request.body.note);
+          if (!changed) throw conflict('the finding changed meanwhile', 'invalid_transition');
+          if (suppressedUntil) await inTransaction.suppress(changed, suppressedUntil, by);
+          await kernel.outbox.write(tx, findingSubject(changed.domain), {
+            kind: 'status_changed',
+            finding_id: changed.id,
+            domain: changed.domain,
+            severity: changed.severity,
+            device: changed.device,
+            status: changed.status,
+          });
+          await kernel.audit.record(
+            auditContextOf(request),
+            {
+              action: 'opmas.finding.status',
+              targetType: 'opmas.finding',
+              targetId: changed.id,
+              before: { status: before.status },
+              after: {
+                status: changed.status,
+                note: request.body.note ?? null,
+                suppressed_until: suppressedUntil || null,
+              },
+            },
+            tx,
+          );
+          return changed;
         });
         return presentFinding(row);
       },
