@@ -113,3 +113,42 @@ export function loadAgentConfig(env: Env): AgentConfig {
     evidenceMax: integer(env, 'OPMAS_EVIDENCE_MAX', 20, 1),
   };
 }
+
+export interface OrchestratorConfig {
+  mode: 'observe' | 'dry_run' | 'execute';
+  execConcurrency: number;
+  execTimeoutS: number;
+  execRetries: number;
+  outputMaxBytes: number;
+  sshConnectTimeoutMs: number;
+  sshTrustOnFirstUse: boolean;
+  protectedCidrs: string[];
+  decisionMaxDurationS: number;
+}
+
+const MODES = ['observe', 'dry_run', 'execute'] as const;
+
+/** Reads the orchestrator and executor settings (spec "Configuration"). */
+export function loadOrchestratorConfig(env: Env): OrchestratorConfig {
+  const mode = (env.OPMAS_ORCHESTRATOR_MODE?.trim() || 'dry_run') as OrchestratorConfig['mode'];
+  if (!MODES.includes(mode))
+    throw new Error(`OPMAS_ORCHESTRATOR_MODE must be observe, dry_run or execute, got ${mode}`);
+  const maxDuration = env.OPMAS_DECISION_MAX_DURATION?.trim() || '7d';
+  const match = /^(\d+)(s|m|h|d)$/.exec(maxDuration);
+  if (!match) throw new Error(`OPMAS_DECISION_MAX_DURATION must be <int>(s|m|h|d), got ${maxDuration}`);
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+  return {
+    mode,
+    execConcurrency: integer(env, 'OPMAS_EXEC_CONCURRENCY', 10, 1),
+    execTimeoutS: integer(env, 'OPMAS_EXEC_TIMEOUT_S', 30, 1),
+    execRetries: integer(env, 'OPMAS_EXEC_RETRIES', 3, 0),
+    outputMaxBytes: integer(env, 'OPMAS_EXEC_OUTPUT_MAX_BYTES', 65_536, 1024),
+    sshConnectTimeoutMs: integer(env, 'OPMAS_SSH_CONNECT_TIMEOUT_S', 10, 1) * 1000,
+    sshTrustOnFirstUse: flag(env, 'OPMAS_SSH_TOFU', false),
+    protectedCidrs: (env.OPMAS_PROTECTED_CIDRS ?? '')
+      .split(',')
+      .map((cidr) => cidr.trim())
+      .filter(Boolean),
+    decisionMaxDurationS: Number(match[1]) * unit[match[2]],
+  };
+}

@@ -7,11 +7,12 @@ import { startAgents } from './agents/agent-runtime.ts';
 import { startIngest } from './ingest/ingest-runtime.ts';
 import { permissionDeclarations, policies } from './opmas.permissions.ts';
 import { opmasRoutes } from './opmas.routes.ts';
+import { findingSubscription, playbookJob, startOrchestrator } from './orchestrator/orchestrator-runtime.ts';
 import { RuleService } from './rules/rule.service.ts';
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/** OPMAS: OpenWrt syslog ingest, classification, devices, rule agents and findings (spec 02-opmas); orchestrator later. */
+/** OPMAS: OpenWrt syslog ingest, classification, devices, rule agents, findings and the orchestrator (spec 02-opmas). */
 export const opmasApp = defineApp({
   id: 'opmas',
   title: 'OPMAS',
@@ -24,6 +25,8 @@ export const opmasApp = defineApp({
   validationStatus: 400,
   // Listeners and agents in worker/all processes; device traffic flush everywhere (spec "Architecture", roles).
   start: startOpmas,
+  jobs: [playbookJob],
+  subscriptions: [findingSubscription],
 });
 
 /**
@@ -32,10 +35,12 @@ export const opmasApp = defineApp({
  */
 async function startOpmas(kernel: Kernel): Promise<() => Promise<void>> {
   await new RuleService(kernel).seedBuiltins();
+  const stopOrchestrator = await startOrchestrator(kernel);
   const stopIngest = await startIngest(kernel);
   const stopAgents = await startAgents(kernel);
   return async () => {
     await stopIngest();
     await stopAgents?.();
+    await stopOrchestrator();
   };
 }

@@ -13,6 +13,17 @@ export const PERMISSIONS = {
   rulesRead: 'opmas:rules:read',
   rulesWrite: 'opmas:rules:write',
   rulesTest: 'opmas:rules:test',
+  actionsRead: 'opmas:actions:read',
+  actionsWrite: 'opmas:actions:write',
+  playbooksRead: 'opmas:playbooks:read',
+  playbooksWrite: 'opmas:playbooks:write',
+  playbooksExecute: 'opmas:playbooks:execute',
+  decisionsRead: 'opmas:decisions:read',
+  decisionsRevoke: 'opmas:decisions:revoke',
+  systemRead: 'opmas:system:read',
+  systemWrite: 'opmas:system:write',
+  /** spec "Roles": only admins may ask for mode `execute` (403 `mode_forbidden` otherwise). */
+  modeExecute: 'opmas:mode:execute',
 } as const;
 
 /**
@@ -37,6 +48,29 @@ const declarations: { permission: string; description: string; roles: string[] }
   // spec "Roles": rule changes are for admins; operators may try lines against rules in the test bench.
   { permission: PERMISSIONS.rulesWrite, description: 'Create, change, roll back and delete rules', roles: [] },
   { permission: PERMISSIONS.rulesTest, description: 'Try log lines against rules (nothing stored)', roles: ['user'] },
+  { permission: PERMISSIONS.actionsRead, description: 'See actions and intended actions', roles: ['user', 'viewer'] },
+  { permission: PERMISSIONS.actionsWrite, description: 'Request, approve, reject and cancel actions', roles: ['user'] },
+  {
+    permission: PERMISSIONS.playbooksRead,
+    description: 'See playbooks, profiles and executions',
+    roles: ['user', 'viewer'],
+  },
+  { permission: PERMISSIONS.playbooksWrite, description: 'Edit playbooks and profiles', roles: [] },
+  { permission: PERMISSIONS.playbooksExecute, description: 'Run a playbook by hand', roles: ['user'] },
+  // spec "Roles": bouncers only read decisions; they get a token scoped to this permission.
+  {
+    permission: PERMISSIONS.decisionsRead,
+    description: 'See decisions and pull the bouncer stream',
+    roles: ['user', 'viewer'],
+  },
+  { permission: PERMISSIONS.decisionsRevoke, description: 'Revoke decisions', roles: ['user'] },
+  {
+    permission: PERMISSIONS.systemRead,
+    description: 'See system status and runtime settings',
+    roles: ['user', 'viewer'],
+  },
+  { permission: PERMISSIONS.systemWrite, description: 'Change runtime settings', roles: [] },
+  { permission: PERMISSIONS.modeExecute, description: 'Run actions in execute mode', roles: [] },
 ];
 
 export const permissionDeclarations: PermissionDeclaration[] = declarations.map(

@@ -4,6 +4,9 @@ import { deviceRoutes } from './devices/devices.routes.ts';
 import { findingRoutes } from './findings/findings.routes.ts';
 import { ingestRuntimeFor } from './ingest/ingest-runtime.ts';
 import { logsRoutes } from './ingest/logs.routes.ts';
+import { actionRoutes } from './orchestrator/actions.routes.ts';
+import { decisionRoutes } from './orchestrator/decisions.routes.ts';
+import { playbookRoutes } from './orchestrator/playbooks.routes.ts';
 import { ruleRoutes } from './rules/rules.routes.ts';
 
 /** Every route of the app, mounted by the kernel under `/opmas` (or `/` with MOUNT_AT_ROOT). */
@@ -13,4 +16,7 @@ export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async 
   await app.register(deviceRoutes, { kernel, devices: ingest.devices });
   await app.register(findingRoutes, { kernel });
   await app.register(ruleRoutes, { kernel });
+  await app.register(actionRoutes, { kernel });
+  await app.register(playbookRoutes, { kernel });
+  await app.register(decisionRoutes, { kernel });
 };

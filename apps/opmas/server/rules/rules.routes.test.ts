@@ -205,8 +205,8 @@ describeEachEngine('opmas rules API', ({ newDatabaseUrl }) => {
     const counts = async () =>
       JSON.stringify([
         (await findingsOf(platform, admin, 'testbench')).length,
-        (await call('GET', '/devices')).json().items.length,
-        await platform.database.orm.select().from(ruleState),
+        (await call('GET', '/devices?limit=200')).json().items.filter((d: { slug: string }) => d.slug === 'testbench'),
+        await platform.database.orm.select().from(ruleState).where(eq(ruleState.deviceSlug, 'testbench')),
       ]);
     const before = await counts();
     const run = await call('POST', '/rules/test', { lines, reference_time: REFERENCE_TIME }, operator.headers);

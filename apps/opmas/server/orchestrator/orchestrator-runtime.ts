@@ -1,0 +1,112 @@
+/**
+ * Wiring of the orchestrator parts per kernel: the allowlist (built-in templates, protected CIDRs), the SSH executor,
+ * the action runner, decisions and the playbook runner; the job, the bus subscription and the decision-expiry loop
+ * (spec: every 30 s, expired decisions run their revert template).
+ */
+import type { AppJob, AppSubscription } from '@platform/kernel/apps/define-app.ts';
+import type { BusMessage } from '@platform/kernel/bus/bus.ts';
+import type { JobContext } from '@platform/kernel/jobs/job-queue.ts';
+import type { Kernel } from '@platform/kernel/kernel.ts';
+import { eq } from 'drizzle-orm';
+import { BUILTIN_TEMPLATES } from '../executor/builtin-templates.ts';
+import { CommandAllowlist } from '../executor/command-template.ts';
+import { SshExecutor } from '../executor/ssh-executor.ts';
+import type { FindingChangeMessage } from '../findings/finding-stream.ts';
+import { devices } from '../opmas.schema.ts';
+import { loadOrchestratorConfig, type OrchestratorConfig } from '../opmas-config.ts';
+import { ActionRunner } from './action-runner.ts';
+import { DecisionService } from './decision.service.ts';
+import { orchestrateFinding, PLAYBOOK_QUEUE, seedPlaybooks } from './orchestrator.ts';
+import { PlaybookRunner } from './playbook-runner.ts';
+
+const EXPIRY_INTERVAL_MS = 30_000;
+
+export interface OrchestratorParts {
+  config: OrchestratorConfig;
+  allowlist: CommandAllowlist;
+  actionRunner: ActionRunner;
+  decisions: DecisionService;
+  runner: PlaybookRunner;
+}
+
+const parts = new WeakMap<Kernel, OrchestratorParts>();
+
+/** The orchestrator parts of this kernel, created on first use. */
+export function orchestratorOf(kernel: Kernel): OrchestratorParts {
+  let found = parts.get(kernel);
+  if (!found) {
+    const config = loadOrchestratorConfig(kernel.config.env);
+    const allowlist = new CommandAllowlist(BUILTIN_TEMPLATES, { protectedCidrs: config.protectedCidrs });
+    const executor = new SshExecutor({
+      connectTimeoutMs: config.sshConnectTimeoutMs,
+      outputMaxBytes: config.outputMaxBytes,
+      trustOnFirstUse: config.sshTrustOnFirstUse,
+    });
+    const actionRunner = new ActionRunner(kernel, executor, {
+      concurrency: config.execConcurrency,
+      retries: config.execRetries,
+    });
+    const decisions = new DecisionService(kernel, config.decisionMaxDurationS);
+    const runner = new PlaybookRunner({ kernel, allowlist, actionRunner, decisions });
+    found = { config, allowlist, actionRunner, decisions, runner };
+    parts.set(kernel, found);
+  }
+  return found;
+}
+
+export const playbookJob: AppJob = {
+  queue: PLAYBOOK_QUEUE,
+  maxAttempts: 1,
+  leaseSeconds: 30,
+  handler: async (context: JobContext<{ executionId: string }>, kernel: Kernel) => {
+    await orchestratorOf(kernel).runner.run(context.job.payload.executionId, context.signal);
+  },
+};
+
+export const findingSubscription: AppSubscription = {
+  subject: 'opmas.findings.>',
+  queue: 'opmas-orchestrator',
+  handler: async (message: BusMessage<FindingChangeMessage>, kernel: Kernel) => {
+    await orchestrateFinding(kernel, message.data, orchestratorOf(kernel).config.mode);
+  },
+};
+
+/** Marks due decisions expired and runs the revert template of the real (not simulated) ones. */
+export async function expireDecisions(kernel: Kernel): Promise<number> {
+  const { decisions, allowlist, actionRunner } = orchestratorOf(kernel);
+  const expired = await decisions.expireDue();
+  for (const decision of expired) {
+    if (decision.simulated || !decision.revert || !decision.deviceId) continue;
+    const [device] = await kernel.db.orm.select().from(devices).where(eq(devices.id, decision.deviceId));
+    if (!device) continue;
+    const rendered = allowlist.render(decision.revert.templateId, decision.revert.params);
+    const action = await actionRunner.perform({
+      device,
+      templateId: decision.revert.templateId,
+      params: decision.revert.params,
+      rendered,
+      mode: 'execute',
+      findingId: decision.findingId,
+      reason: `decision ${decision.id} expired`,
+    });
+    await decisions.setRevertAction(decision.id, action.id);
+  }
+  return expired.length;
+}
+
+/** Start hook part: seeds playbooks (every role) and, in worker processes, runs the expiry loop. */
+export async function startOrchestrator(kernel: Kernel): Promise<() => Promise<void>> {
+  await seedPlaybooks(kernel.db.orm);
+  if (kernel.config.role === 'api') return async () => {};
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = expireDecisions(kernel).catch((error: unknown) =>
+      kernel.logger.error({ err: error }, 'opmas decision expiry failed'),
+    );
+  }, EXPIRY_INTERVAL_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
