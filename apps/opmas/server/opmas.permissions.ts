@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   decisionsRevoke: 'opmas:decisions:revoke',
   systemRead: 'opmas:system:read',
   systemWrite: 'opmas:system:write',
+  credentialsWrite: 'opmas:credentials:write',
   /** spec "Roles": only admins may ask for mode `execute` (403 `mode_forbidden` otherwise). */
   modeExecute: 'opmas:mode:execute',
 } as const;
@@ -71,6 +72,7 @@ const declarations: { permission: string; description: string; roles: string[] }
   },
   { permission: PERMISSIONS.systemWrite, description: 'Change runtime settings', roles: [] },
   { permission: PERMISSIONS.modeExecute, description: 'Run actions in execute mode', roles: [] },
+  { permission: PERMISSIONS.credentialsWrite, description: 'Set device SSH keys and passwords', roles: [] },
 ];
 
 export const permissionDeclarations: PermissionDeclaration[] = declarations.map(

@@ -11,13 +11,17 @@ const Mode = Type.Union(
   { description: 'highest orchestrator mode for this device' },
 );
 
-/** SSH settings without secrets (credentials are a separate, write-only resource not built yet). */
+/** SSH settings; the credential (key or password) is write-only: stored encrypted, never returned or logged. */
 const SshSettings = Type.Object(
   {
-    host: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
-    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535 })),
-    username: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}$' })),
-    host_key_sha256: Type.Optional(Type.String({ maxLength: 128 })),
+    host: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'address to connect to' })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'SSH port (22)' })),
+    username: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}$', description: 'login (root)' })),
+    host_key_sha256: Type.Optional(Type.String({ maxLength: 128, description: 'pinned host key, SHA256:…' })),
+    private_key: Type.Optional(
+      Type.String({ minLength: 32, maxLength: 16_384, description: 'OpenSSH/PEM private key (write-only, admin)' }),
+    ),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'password (write-only, admin)' })),
   },
   { additionalProperties: false },
 );

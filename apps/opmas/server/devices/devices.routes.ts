@@ -4,9 +4,11 @@ import { auditContextOf } from '@platform/kernel/audit/audit-context.ts';
 import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
 import { badRequest, notFound } from '@platform/kernel/http/errors.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { isValidTimeZone } from '../ingest/local-time.ts';
 import { PERMISSIONS } from '../opmas.permissions.ts';
+import { saveCredential } from '../orchestrator/device-target.ts';
 import { deviceColumns, presentDevice } from './device.presenter.ts';
 import {
   CreateDevice,
@@ -37,6 +39,22 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; devices: 
   app,
   { kernel, devices },
 ) => {
+  /** A key or password in the body is stored encrypted (admins only) and audited without its value. */
+  const storeCredential = async (
+    request: FastifyRequest,
+    deviceId: string,
+    ssh: { private_key?: string; password?: string } | undefined,
+  ) => {
+    if (!ssh?.private_key && !ssh?.password) return;
+    request.authorize(PERMISSIONS.credentialsWrite);
+    await saveCredential(kernel.db.orm, kernel.secrets, deviceId, ssh, request.principal?.userId ?? null);
+    await kernel.audit.record(auditContextOf(request), {
+      action: 'opmas.device.credential',
+      targetType,
+      targetId: deviceId,
+      after: { kind: ssh.private_key ? 'private_key' : 'password' },
+    });
+  };
   app.get(
     '/api/v1/devices',
     {
@@ -70,6 +88,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; devices: 
       request.authorize(PERMISSIONS.devicesWrite);
       assertDeviceValues(request.body);
       const row = await devices.create({ ...deviceColumns(request.body), acknowledged: true });
+      await storeCredential(request, row.id, request.body.ssh);
       await kernel.audit.record(auditContextOf(request), {
         action: 'opmas.device.create',
         targetType,
@@ -111,6 +130,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; devices: 
         if (!before) throw deviceNotFound();
         const row = await devices.update(before.id, deviceColumns(request.body));
         if (!row) throw deviceNotFound();
+        await storeCredential(request, row.id, request.body.ssh);
         await kernel.audit.record(auditContextOf(request), {
           action: 'opmas.device.update',
           targetType,
