@@ -5,6 +5,7 @@ import { loadMigrations } from '@platform/kernel/db/migrator.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { startAgents } from './agents/agent-runtime.ts';
 import { startIngest } from './ingest/ingest-runtime.ts';
+import { opmasMetricsOf } from './opmas.metrics.ts';
 import { permissionDeclarations, policies } from './opmas.permissions.ts';
 import { opmasRoutes } from './opmas.routes.ts';
 import { findingSubscription, playbookJob, startOrchestrator } from './orchestrator/orchestrator-runtime.ts';
@@ -34,6 +35,7 @@ export const opmasApp = defineApp({
  * its last flushed batches still reach the agents.
  */
 async function startOpmas(kernel: Kernel): Promise<() => Promise<void>> {
+  opmasMetricsOf(kernel);
   await new RuleService(kernel).seedBuiltins();
   const stopOrchestrator = await startOrchestrator(kernel);
   const stopIngest = await startIngest(kernel);

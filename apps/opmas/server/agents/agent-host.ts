@@ -68,6 +68,11 @@ export class AgentHost {
     return this.#engine.rule(ruleId);
   }
 
+  /** Ids of the rules the engine runs. */
+  ruleIds(): string[] {
+    return this.#engine.ruleIds();
+  }
+
   /** This node's live counters of a rule. */
   stats(ruleId: string): RuleStats | undefined {
     return this.#engine.stats(ruleId);
@@ -103,7 +108,7 @@ export class AgentHost {
     const events: DeviceFindingEvent[] = [];
     for (const event of batch.events) {
       for (const finding of this.#engine.evaluate(toEngineEvent(event)).findings) {
-        events.push({ ...finding, device_id: event.device_id });
+        events.push({ ...finding, device_id: event.device_id, trigger_received_at: event.received_at });
       }
     }
     for (const event of events) {

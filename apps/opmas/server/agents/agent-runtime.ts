@@ -1,5 +1,6 @@
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { FindingRecorder } from '../findings/finding-recorder.ts';
+import { opmasMetricsOf } from '../opmas.metrics.ts';
 import { loadAgentConfig } from '../opmas-config.ts';
 import { RULES_CHANGED_SUBJECT, RuleService } from '../rules/rule.service.ts';
 import type { RuleRow } from '../rules/rule.tables.ts';
@@ -30,6 +31,7 @@ export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>)
   let rows = await rules.repository.live();
   let fingerprint = await rules.repository.fingerprint();
   const checkpoint = new StateCheckpoint(kernel.db, config.partitions);
+  const metrics = opmasMetricsOf(kernel);
   const host = new AgentHost(kernel, await rules.activeRules(), new FindingRecorder(kernel), {
     maxKeysPerRule: config.ruleMaxKeys,
     matchMaxChars: config.matchMaxChars,
@@ -47,7 +49,11 @@ export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>)
   let checkpointing: Promise<unknown> = Promise.resolve();
   const saveState = () => {
     checkpointing = checkpointing
-      .then(async () => checkpoint.save(await host.snapshot(), versionsOf(rows)))
+      .then(async () => {
+        const started = performance.now();
+        const { written, deleted } = await checkpoint.save(await host.snapshot(), versionsOf(rows));
+        if (written + deleted > 0) metrics.checkpointSeconds.observe((performance.now() - started) / 1000);
+      })
       .catch((error: unknown) => kernel.logger.error({ err: error }, 'opmas rule state checkpoint failed'));
     return checkpointing;
   };

@@ -1,6 +1,7 @@
 import type { Orm } from '@platform/kernel/db/database.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { opmasMetricsOf } from '../opmas.metrics.ts';
 import { RuleRepository } from '../rules/rule.repository.ts';
 import { ruleSuppressions } from '../rules/rule.tables.ts';
 import type { FindingEvent } from '../rules/rule-engine.ts';
@@ -13,8 +14,8 @@ export const EVIDENCE_MAX = 20;
 /** Bus subject of stored finding changes (spec "Architecture": `opmas.findings.<domain>`). */
 export const findingSubject = (domain: string): string => `opmas.findings.${domain}`;
 
-/** A window-stage event plus the device id the log batch carried. */
-export type DeviceFindingEvent = FindingEvent & { device_id: string | null };
+/** A window-stage event plus the device id the log batch carried and when its triggering line arrived (ms). */
+export type DeviceFindingEvent = FindingEvent & { device_id: string | null; trigger_received_at?: number };
 
 const cap = (lines: EvidenceLine[]): EvidenceLine[] => lines.slice(-EVIDENCE_MAX);
 
@@ -33,6 +34,18 @@ export class FindingRecorder {
 
   /** Applies one event; undefined when it was already applied or updates a finding that is no longer open. */
   async record(event: DeviceFindingEvent): Promise<FindingRow | undefined> {
+    const row = await this.#store(event);
+    if (row && event.kind === 'fired') {
+      const metrics = opmasMetricsOf(this.#kernel);
+      if (row.occurrences === 1) metrics.findings.inc({ domain: row.domain, severity: row.severity });
+      if (event.trigger_received_at !== undefined) {
+        metrics.pipelineLatency.observe((Date.now() - event.trigger_received_at) / 1000);
+      }
+    }
+    return row;
+  }
+
+  async #store(event: DeviceFindingEvent): Promise<FindingRow | undefined> {
     return this.#kernel.db
       .transaction(async (tx) => {
         const orm: Orm = tx;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { baseUrl, buildTestApp } from '@platform/testing';
 import { sharedData } from '@platform/testing/shared-data.ts';
 import { waitFor } from '../ingest/ingest-test-kit.ts';
@@ -9,7 +11,15 @@ import { replay } from '../tools/replay-sender.ts';
 import { readCorpus, replayLines } from '../tools/replay-source.ts';
 import type { FindingView } from './finding.schema.ts';
 
-// spec 02-opmas acceptance 19: the real corpus over UDP to 127.0.0.1 → the 4 findings with evidence in the API, and
+const METRICS_TOKEN = 'opmas-metrics-token-0123456789';
+
+/** One sample of a Prometheus text exposition, by name and exact label set (`{}` when none). */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const line = text.split('\n').find((row) => row.startsWith(`${name}${labels} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+// spec 02-opmas acceptance 19 and 27: the real corpus over UDP to 127.0.0.1 → the 4 findings with evidence in the API, and
 // the findings SSE stream delivers them; a status change follows on the stream.
 test('UDP replay of the real corpus: 4 findings in the API and on the SSE stream (acceptance 19)', async (t) => {
   const dir = sharedData(t, 'opmas');
@@ -21,7 +31,12 @@ test('UDP replay of the real corpus: 4 findings in the API and on the SSE stream
     apps: [opmasApp],
     startBackground: true,
     listen: true,
-    env: { OPMAS_SYSLOG_HOST: '127.0.0.1', OPMAS_SYSLOG_UDP_PORT: '0', OPMAS_SYSLOG_TCP_PORT: 'off' },
+    env: {
+      OPMAS_SYSLOG_HOST: '127.0.0.1',
+      OPMAS_SYSLOG_UDP_PORT: '0',
+      OPMAS_SYSLOG_TCP_PORT: 'off',
+      METRICS_TOKEN: METRICS_TOKEN,
+    },
   });
   t.after(() => platform.close());
   const admin = await platform.createUser('opmas-stream-admin', ['admin']);
@@ -97,4 +112,37 @@ test('UDP replay of the real corpus: 4 findings in the API and on the SSE stream
   assert.equal(changed.status, 200, await changed.text());
   await waitFor(() => health.some((e) => e.event === 'finding.status_changed'), 'the status change on the stream');
   assert.equal(health.find((e) => e.event === 'finding.status_changed')?.data.status, 'investigating');
+
+  // Acceptance 27: the metrics moved by the expected amounts.
+  const metrics = await fetch(`${baseUrl(platform)}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const text = await metrics.text();
+  assert.equal(sample(text, 'opmas_ingest_messages_total', '{transport="udp",result="accepted"}'), lines.length);
+  const findingsTotal = text
+    .split('\n')
+    .filter((row) => row.startsWith('opmas_findings_total{'))
+    .reduce((sum, row) => sum + Number(row.slice(row.lastIndexOf(' ') + 1)), 0);
+  assert.equal(findingsTotal, 4);
+  assert.equal(sample(text, 'opmas_rule_matches_total', '{rule="wifi.radio_down"}'), 3);
+  assert.equal(sample(text, 'opmas_rule_invalid_keys_total', '{rule="wifi.psk_mismatch"}'), 4);
+  assert.ok((sample(text, 'opmas_pipeline_latency_seconds_count') ?? 0) >= 4);
+  const grafana = JSON.parse(readFileSync(join(REPOSITORY, 'deploy/grafana/opmas.json'), 'utf8')) as GrafanaDashboard;
+  const referenced = new Set(
+    grafana.panels.flatMap((panel) =>
+      (panel.targets ?? []).flatMap((target) => target.expr.match(/\bopmas_[a-z0-9_]+/g) ?? []),
+    ),
+  );
+  const registered = new Set((await platform.kernel.metrics.registry.getMetricsAsJSON()).map((metric) => metric.name));
+  const histogramParts = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
+  for (const name of referenced) {
+    assert.ok(registered.has(name) || registered.has(histogramParts(name)), `the dashboard's ${name} is registered`);
+  }
+  assert.ok(referenced.size >= 10);
 });
+
+interface GrafanaDashboard {
+  panels: { targets?: { expr: string }[] }[];
+}
+
+const REPOSITORY = fileURLToPath(new URL('../../../../', import.meta.url));

@@ -9,6 +9,7 @@ import type { Kernel } from '@platform/kernel/kernel.ts';
 import { eq } from 'drizzle-orm';
 import type { RenderedCommand } from '../executor/command-template.ts';
 import { type Executor, ExecutorError } from '../executor/executor.ts';
+import { opmasMetricsOf } from '../opmas.metrics.ts';
 import type { DeviceRow, ExecutionMode } from '../opmas.schema.ts';
 import { sshTargetOf } from './device-target.ts';
 import { type ActionRow, type ActionStatus, actions } from './orchestrator.tables.ts';
@@ -168,6 +169,9 @@ export class ActionRunner {
   }
 
   async #audit(row: ActionRow, action: string): Promise<void> {
+    if (row.status !== 'queued' && row.status !== 'running') {
+      opmasMetricsOf(this.#kernel).actions.inc({ type: row.templateId, status: row.status });
+    }
     await this.#kernel.audit.record(SYSTEM, {
       action,
       targetType: 'opmas.action',

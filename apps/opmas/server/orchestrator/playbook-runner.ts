@@ -9,6 +9,7 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { type CommandAllowlist, type RenderedCommand, TemplateError } from '../executor/command-template.ts';
 import { parseIp } from '../executor/param-types.ts';
 import { findings } from '../findings/finding.tables.ts';
+import { opmasMetricsOf } from '../opmas.metrics.ts';
 import { type DeviceRow, devices } from '../opmas.schema.ts';
 import { parseDuration } from '../rules/rule-document.ts';
 import type { ActionRunner } from './action-runner.ts';
@@ -96,6 +97,7 @@ export class PlaybookRunner {
       .update(playbooks)
       .set({ lastExecuted: new Date(), executionCount: sql`${playbooks.executionCount} + 1` })
       .where(eq(playbooks.id, execution.playbookId));
+    opmasMetricsOf(this.#parts.kernel).executions.inc({ playbook: execution.playbookId, mode: execution.mode, status });
     return done;
   }
 

@@ -162,6 +162,10 @@ export class RuleEngine {
     this.#rules = rules;
   }
 
+  ruleIds(): string[] {
+    return this.#rules.map((rule) => rule.id);
+  }
+
   /** The compiled rule this engine runs under the id. */
   rule(ruleId: string): CompiledRule | undefined {
     return this.#rules.find((rule) => rule.id === ruleId);
