@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kernel } from '@platform/kernel/kernel.ts';
+import { authCompatRoutes } from './compat/auth-compat.routes.ts';
 import { deviceRoutes } from './devices/devices.routes.ts';
 import { findingRoutes } from './findings/findings.routes.ts';
 import { ingestRuntimeFor } from './ingest/ingest-runtime.ts';
@@ -12,6 +13,7 @@ import { ruleRoutes } from './rules/rules.routes.ts';
 /** Every route of the app, mounted by the kernel under `/opmas` (or `/` with MOUNT_AT_ROOT). */
 export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (app, { kernel }) => {
   const ingest = ingestRuntimeFor(kernel);
+  await app.register(authCompatRoutes, { kernel });
   await app.register(logsRoutes, { ingest });
   await app.register(deviceRoutes, { kernel, devices: ingest.devices });
   await app.register(findingRoutes, { kernel });

@@ -46,6 +46,15 @@ export const LogsAccepted = Type.Object({
   errors: Type.Array(Type.Object({ index: Type.Integer(), code: Type.String() })),
 });
 
+/** `POST /api/v1/logs/ingest` answer, as upstream's v2 endpoint gave it plus the accepted/rejected split. */
+export const LogsIngested = Type.Object({
+  message: Type.String({ description: 'human-readable outcome' }),
+  timestamp: Type.String({ description: 'when the batch was taken, ISO 8601' }),
+  log_count: Type.Integer({ description: 'entries in the request' }),
+  accepted: Type.Integer({ description: 'entries queued' }),
+  rejected: Type.Integer({ description: 'entries dropped' }),
+});
+
 const Counters = Type.Object({
   received: Type.Integer(),
   accepted: Type.Integer(),

@@ -88,6 +88,12 @@ export class IdentityService {
   }
 
   async login(username: string, password: string, meta: ClientMeta): Promise<{ user: UserRow; sessionToken: string }> {
+    const user = await this.verifyCredentials(username, password, meta);
+    return { user, sessionToken: await this.startSession(user, meta) };
+  }
+
+  /** Checks a username and password under the sign-in throttle, without starting a session (token logins). */
+  async verifyCredentials(username: string, password: string, meta: ClientMeta): Promise<UserRow> {
     const wait = this.throttle.retryAfter(username, meta.ip);
     if (wait > 0) {
       const error = tooManyRequests(`too many failed sign-ins; try again in ${wait} s`);
@@ -101,7 +107,7 @@ export class IdentityService {
       throw invalidCredentials();
     }
     this.throttle.succeed(username, meta.ip);
-    return { user, sessionToken: await this.startSession(user, meta) };
+    return user;
   }
 
   async consumeOneTimeLink(secret: string, meta: ClientMeta): Promise<{ user: UserRow; sessionToken: string }> {
@@ -186,7 +192,7 @@ export class IdentityService {
 
   async createApiToken(
     principal: Principal,
-    input: { name: string; scopes: string[]; expiresInDays?: number },
+    input: { name: string; scopes: string[]; expiresInDays?: number; expiresAt?: Date },
   ): Promise<{ token: string; row: ApiTokenRow }> {
     // A token can never hold more than its creator: every scope must be covered by the creator's own grants.
     for (const scope of input.scopes) {
@@ -201,7 +207,8 @@ export class IdentityService {
       prefix: displayPrefix(token),
       tokenHash: sha256Hex(token),
       scopes: input.scopes,
-      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86400_000) : null,
+      expiresAt:
+        input.expiresAt ?? (input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86400_000) : null),
     });
     return { token, row };
   }
