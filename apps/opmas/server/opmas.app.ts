@@ -5,6 +5,7 @@ import { loadMigrations } from '@platform/kernel/db/migrator.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { startAgents } from './agents/agent-runtime.ts';
 import { startIngest } from './ingest/ingest-runtime.ts';
+import { factsSubscription } from './inventory/inventory.subscription.ts';
 import { opmasMetricsOf } from './opmas.metrics.ts';
 import { permissionDeclarations, policies } from './opmas.permissions.ts';
 import { opmasRoutes } from './opmas.routes.ts';
@@ -27,7 +28,7 @@ export const opmasApp = defineApp({
   // Listeners and agents in worker/all processes; device traffic flush everywhere (spec "Architecture", roles).
   start: startOpmas,
   jobs: [playbookJob],
-  subscriptions: [findingSubscription],
+  subscriptions: [findingSubscription, factsSubscription],
 });
 
 /**

@@ -5,6 +5,7 @@ import { deviceRoutes } from './devices/devices.routes.ts';
 import { findingRoutes } from './findings/findings.routes.ts';
 import { ingestRuntimeFor } from './ingest/ingest-runtime.ts';
 import { logsRoutes } from './ingest/logs.routes.ts';
+import { clientRoutes } from './inventory/clients.routes.ts';
 import { actionRoutes } from './orchestrator/actions.routes.ts';
 import { decisionRoutes } from './orchestrator/decisions.routes.ts';
 import { playbookRoutes } from './orchestrator/playbooks.routes.ts';
@@ -17,6 +18,7 @@ export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async 
   await app.register(logsRoutes, { ingest });
   await app.register(deviceRoutes, { kernel, devices: ingest.devices });
   await app.register(findingRoutes, { kernel });
+  await app.register(clientRoutes, { kernel });
   await app.register(ruleRoutes, { kernel });
   await app.register(actionRoutes, { kernel });
   await app.register(playbookRoutes, { kernel });

@@ -7,12 +7,16 @@ import {
   type EngineEvent,
   type EngineOptions,
   type EngineState,
+  type FactEvent,
   RuleEngine,
   type RuleStats,
 } from '../rules/rule-engine.ts';
 
 /** Every log batch of every domain and device (spec "Architecture": `opmas.logs.<domain>.<device>`). */
 export const LOGS_PATTERN = 'opmas.logs.>';
+/** Bus subject of a fact (kind and device slug are bus-safe tokens). */
+export const factSubject = (kind: string, device: string): string => `opmas.facts.${kind}.${device}`;
+
 /** One queue group for this single-host agent, so a second process on the same bus does not double count. */
 export const AGENT_QUEUE = 'opmas-agents';
 
@@ -106,11 +110,16 @@ export class AgentHost {
   /** Evaluates one batch and stores its finding events in order; a storage failure is logged, not retried. */
   async handle(batch: LogBatch): Promise<void> {
     const events: DeviceFindingEvent[] = [];
+    const facts: (FactEvent & { device_id: string | null })[] = [];
     for (const event of batch.events) {
-      for (const finding of this.#engine.evaluate(toEngineEvent(event)).findings) {
+      const output = this.#engine.evaluate(toEngineEvent(event));
+      for (const finding of output.findings) {
         events.push({ ...finding, device_id: event.device_id, trigger_received_at: event.received_at });
       }
+      for (const fact of output.facts) facts.push({ ...fact, device_id: event.device_id });
     }
+    // spec "Architecture": facts go to `opmas.facts.<kind>.<device>` for the inventory (queue `opmas-facts`).
+    for (const fact of facts) await this.#kernel.bus.publish(factSubject(fact.kind, fact.device), fact);
     for (const event of events) {
       try {
         await this.#recorder.record(event);

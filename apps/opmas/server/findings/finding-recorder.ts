@@ -1,6 +1,7 @@
 import type { Orm } from '@platform/kernel/db/database.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { InventoryRepository } from '../inventory/inventory.repository.ts';
 import { opmasMetricsOf } from '../opmas.metrics.ts';
 import { RuleRepository } from '../rules/rule.repository.ts';
 import { ruleSuppressions } from '../rules/rule.tables.ts';
@@ -111,7 +112,21 @@ export class FindingRecorder {
     return row !== undefined;
   }
 
+  /** spec "Should": findings carrying a MAC get the client's address and name from the inventory. */
+  async #enriched(orm: Orm, event: DeviceFindingEvent): Promise<Record<string, string>> {
+    const mac = event.fields.mac;
+    if (!mac || !event.device_id) return event.fields;
+    const [client] = await new InventoryRepository(orm).find({ device_id: event.device_id, mac }, 1);
+    if (!client) return event.fields;
+    return {
+      ...event.fields,
+      ...(client.ip ? { client_ip: client.ip } : {}),
+      ...(client.hostname ? { client_hostname: client.hostname } : {}),
+    };
+  }
+
   async #create(orm: Orm, event: DeviceFindingEvent): Promise<FindingRow | undefined> {
+    const fields = await this.#enriched(orm, event);
     const [row] = await orm
       .insert(findings)
       .values({
@@ -122,7 +137,7 @@ export class FindingRecorder {
         device: event.device,
         deviceId: event.device_id,
         groupKey: event.group_key,
-        fields: event.fields,
+        fields,
         eventCount: event.event_count,
         firstSeen: new Date(event.first_seen),
         lastSeen: new Date(event.last_seen),
