@@ -6,9 +6,18 @@ import { globSync } from 'node:fs';
 const requested = process.argv.slice(2);
 const files = requested.length
   ? requested
-  : globSync(['packages/**/*.test.ts', 'apps/**/*.test.ts', 'deploy/**/*.test.ts', 'scripts/**/*.test.ts'], {
-      exclude: (name) => name.includes('node_modules'),
-    }).sort();
+  : globSync(
+      [
+        'packages/**/*.test.ts',
+        'apps/**/*.test.ts',
+        'deploy/**/*.test.ts',
+        'scripts/**/*.test.ts',
+        'bench/**/*.test.ts',
+      ],
+      {
+        exclude: (name) => name.includes('node_modules'),
+      },
+    ).sort();
 
 if (files.length === 0) {
   console.error('run-tests: no test files found');
