@@ -4,6 +4,7 @@ import type { DeviceFindingEvent, FindingRecorder } from '../findings/finding-re
 import type { LogBatch, ParsedEvent } from '../ingest/ingest-types.ts';
 import type { CompiledRule } from '../rules/rule-compiler.ts';
 import {
+  type EngineChanges,
   type EngineEvent,
   type EngineOptions,
   type EngineState,
@@ -62,9 +63,9 @@ export class AgentHost {
     return this.#enqueue(async () => this.#engine.replaceRules(rules));
   }
 
-  /** The window state after every batch received so far (for checkpoints). */
-  snapshot(): Promise<EngineState> {
-    return this.#enqueue(async () => this.#engine.exportState());
+  /** The window state changed by the batches received so far (for checkpoints). */
+  changes(): Promise<EngineChanges> {
+    return this.#enqueue(async () => this.#engine.takeChanges());
   }
 
   /** The compiled rule the engine runs now (hot reload swaps it between batches). */

@@ -51,7 +51,7 @@ export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>)
     checkpointing = checkpointing
       .then(async () => {
         const started = performance.now();
-        const { written, deleted } = await checkpoint.save(await host.snapshot(), versionsOf(rows));
+        const { written, deleted } = await checkpoint.save(await host.changes(), versionsOf(rows));
         if (written + deleted > 0) metrics.checkpointSeconds.observe((performance.now() - started) / 1000);
       })
       .catch((error: unknown) => kernel.logger.error({ err: error }, 'opmas rule state checkpoint failed'));

@@ -1,4 +1,5 @@
 /** Test helpers shared by the ingest and device tests: fixture lines, bus capture and polling. */
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { EventBus } from '@platform/kernel/bus/bus.ts';
 import { sharedData } from '@platform/testing/shared-data.ts';
+import type { FastifyInstance } from 'fastify';
 import { readFixtureLines } from './fixture-lines.ts';
 import type { LogBatch, ParsedEvent } from './ingest-types.ts';
 import { logreadToWire } from './wire-format.ts';
@@ -78,4 +80,27 @@ export function selfSignedCertificate(): { cert: string; key: string } {
     throw new Error(`the TLS test needs the openssl CLI (Debian/Ubuntu package "openssl"): ${error}`);
   }
   return { cert, key };
+}
+
+/** No syslog listeners: tests that ingest over HTTP need no ports. */
+export const WITHOUT_LISTENERS = { OPMAS_SYSLOG_UDP_PORT: 'off', OPMAS_SYSLOG_TCP_PORT: 'off' } as const;
+
+/** A fixed arrival time, so year inference and event times do not depend on the day a test runs. */
+export const REFERENCE_TIME = '2025-06-01T00:00:00Z';
+
+/** POSTs lines as one device over HTTP ingest (at REFERENCE_TIME) and expects 202; returns the answer. */
+export async function postLines(
+  target: { app: { inject: FastifyInstance['inject'] } },
+  user: { headers: Record<string, string> },
+  device: string,
+  lines: string[],
+): Promise<{ accepted: number; rejected: number; errors: { index: number; code: string }[] }> {
+  const response = await target.app.inject({
+    method: 'POST',
+    url: `/opmas/api/v1/logs?reference_time=${REFERENCE_TIME}`,
+    payload: { logs: lines, source_identifier: device },
+    headers: user.headers,
+  });
+  assert.equal(response.statusCode, 202, response.body);
+  return response.json();
 }

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertAnonymousRefused, buildTestApp, type TestPlatform, type TestUser } from '@platform/testing';
 import type { FindingView } from '../findings/finding.schema.ts';
-import { captureBus, waitFor, wireLines } from '../ingest/ingest-test-kit.ts';
+import { captureBus, postLines, WITHOUT_LISTENERS, waitFor, wireLines } from '../ingest/ingest-test-kit.ts';
 import { opmasApp } from '../opmas.app.ts';
 
 // spec 02-opmas acceptance 9 (inventory line) and 25 (timezone edits, disabled devices, DHCPACK enrichment).
 const API = '/opmas/api/v1';
-const REFERENCE_TIME = '2025-06-01T00:00:00Z';
 const MAC = '00:90:4c:c5:12:38';
 
 let platform: TestPlatform;
@@ -17,7 +16,7 @@ let viewer: TestUser;
 before(async () => {
   platform = await buildTestApp({
     apps: [opmasApp],
-    env: { OPMAS_SYSLOG_UDP_PORT: 'off', OPMAS_SYSLOG_TCP_PORT: 'off' },
+    env: WITHOUT_LISTENERS,
     startBackground: true,
   });
   admin = await platform.createUser('opmas-inventory-admin', ['admin']);
@@ -27,16 +26,7 @@ after(() => platform.close());
 
 const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, user = admin) =>
   platform.app.inject({ method, url: `${API}${url}`, payload: payload as never, headers: user.headers });
-const ingest = async (device: string, lines: string[]) => {
-  const response = await platform.app.inject({
-    method: 'POST',
-    url: `${API}/logs?reference_time=${REFERENCE_TIME}`,
-    payload: { logs: lines, source_identifier: device },
-    headers: admin.headers,
-  });
-  assert.equal(response.statusCode, 202, response.body);
-  return response.json();
-};
+const ingest = (device: string, lines: string[]) => postLines(platform, admin, device, lines);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('DHCPACK fills the inventory; a finding carrying that MAC is enriched (acceptance 9, 25)', async (t) => {

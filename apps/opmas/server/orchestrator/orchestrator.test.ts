@@ -8,6 +8,7 @@ import {
   type TestUser,
 } from '@platform/testing';
 import { asc, eq } from 'drizzle-orm';
+import { postLines, WITHOUT_LISTENERS } from '../ingest/ingest-test-kit.ts';
 import { opmasApp } from '../opmas.app.ts';
 import type { ActionView, DecisionView } from './orchestrator.schema.ts';
 import { playbookExecutions, profiles } from './orchestrator.tables.ts';
@@ -15,7 +16,6 @@ import { expireDecisions, orchestratorOf } from './orchestrator-runtime.ts';
 
 // spec 02-opmas acceptance 11 (last clause), 21 (modes, injection) and 23 (decisions: escalation, stream, expiry).
 const API = '/opmas/api/v1';
-const REFERENCE_TIME = '2025-06-01T00:00:00Z';
 
 /** The real dropbear line, five times from one address, 10 s apart with distinct pids. */
 const badPasswords = (ip: string, minute: number) =>
@@ -35,7 +35,7 @@ describeEachEngine('opmas orchestrator', ({ newDatabaseUrl }) => {
     platform = await buildTestApp({
       apps: [opmasApp],
       databaseUrl: await newDatabaseUrl(),
-      env: { OPMAS_SYSLOG_UDP_PORT: 'off', OPMAS_SYSLOG_TCP_PORT: 'off', OPMAS_PROTECTED_CIDRS: '10.99.0.0/16' },
+      env: { ...WITHOUT_LISTENERS, OPMAS_PROTECTED_CIDRS: '10.99.0.0/16' },
       startBackground: true,
     });
     admin = await platform.createUser('opmas-orch-admin', ['admin']);
@@ -48,15 +48,7 @@ describeEachEngine('opmas orchestrator', ({ newDatabaseUrl }) => {
 
   const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, user = admin) =>
     platform.app.inject({ method, url: `${API}${url}`, payload: payload as never, headers: user.headers });
-  const ingest = async (device: string, lines: string[]) => {
-    const response = await platform.app.inject({
-      method: 'POST',
-      url: `${API}/logs?reference_time=${REFERENCE_TIME}`,
-      payload: { logs: lines, source_identifier: device },
-      headers: admin.headers,
-    });
-    assert.equal(response.statusCode, 202, response.body);
-  };
+  const ingest = (device: string, lines: string[]) => postLines(platform, admin, device, lines);
   /** Polls (with sleeps, so PGlite-mode timers run) until the device's executions have all finished. */
   const settledExecutions = async (device: string, count: number) => {
     const deadline = Date.now() + 10_000;

@@ -88,6 +88,13 @@ export interface EngineState {
   stats: Record<string, RuleStats>;
 }
 
+/** What changed since the last `takeChanges`: states to write (null = gone) and rules whose state was reset. */
+export interface EngineChanges {
+  keys: [ruleId: string, id: string, state: KeyState | null][];
+  sessions: [scope: string, sessions: Record<string, Session> | null][];
+  resetRules: string[];
+}
+
 export interface EngineOptions {
   maxKeysPerRule?: number;
   evidenceMax?: number;
@@ -136,6 +143,10 @@ export class RuleEngine {
   #keys = new Map<string, Map<string, KeyState>>();
   #sessions = new SessionJoin();
   #stats = new Map<string, RuleStats>();
+  /** Keys (`rule \0 id`) and session scopes touched since the last `takeChanges`, for incremental checkpoints. */
+  #dirtyKeys = new Set<string>();
+  #dirtySessions = new Set<string>();
+  #resetRules = new Set<string>();
 
   constructor(rules: CompiledRule[], options: EngineOptions = {}) {
     this.#rules = rules;
@@ -154,6 +165,7 @@ export class RuleEngine {
     for (const rule of rules) {
       if (previous.get(rule.id) === stateShape(rule)) continue;
       this.#keys.delete(rule.id);
+      this.#resetRules.add(rule.id);
       for (const scope of Object.keys(this.#sessions.sessions)) {
         if (scope.startsWith(`${rule.id}\u0000`)) delete this.#sessions.sessions[scope];
       }
@@ -195,6 +207,7 @@ export class RuleEngine {
       }
       let counted: CountedEvent[];
       if (rule.session) {
+        this.#dirtySessions.add(`${rule.id}\u0000${event.device}`);
         const joined = this.#sessions.join(
           rule as CompiledRule & { session: NonNullable<CompiledRule['session']> },
           event.device,
@@ -366,6 +379,30 @@ export class RuleEngine {
     };
   }
 
+  /**
+   * The window state changed since the last call (deep copies), for checkpoints that write only what moved: a
+   * restart then loses no window, and a quiet fleet costs nothing.
+   */
+  takeChanges(): EngineChanges {
+    const keys: EngineChanges['keys'] = [];
+    for (const dirty of this.#dirtyKeys) {
+      const split = dirty.indexOf('\u0000');
+      const ruleId = dirty.slice(0, split);
+      const id = dirty.slice(split + 1);
+      const state = this.#keys.get(ruleId)?.get(id);
+      keys.push([ruleId, id, state ? structuredClone(state) : null]);
+    }
+    const sessions: EngineChanges['sessions'] = [...this.#dirtySessions].map((scope) => {
+      const value = this.#sessions.sessions[scope];
+      return [scope, value ? structuredClone(value) : null];
+    });
+    const changes = { keys, sessions, resetRules: [...this.#resetRules] };
+    this.#dirtyKeys.clear();
+    this.#dirtySessions.clear();
+    this.#resetRules.clear();
+    return changes;
+  }
+
   #keyState(ruleId: string, device: string, key: string): KeyState {
     let map = this.#keys.get(ruleId);
     if (!map) {
@@ -373,13 +410,17 @@ export class RuleEngine {
       this.#keys.set(ruleId, map);
     }
     const id = `${device}\u0000${key}`;
+    this.#dirtyKeys.add(`${ruleId}\u0000${id}`);
     let state = map.get(id);
     if (state) map.delete(id);
     else {
       state = emptyKeyState();
       if (map.size >= this.#maxKeys) {
         const oldest = map.keys().next().value;
-        if (oldest !== undefined) map.delete(oldest);
+        if (oldest !== undefined) {
+          map.delete(oldest);
+          this.#dirtyKeys.add(`${ruleId}\u0000${oldest}`);
+        }
         const stats = this.#stats.get(ruleId);
         if (stats) stats.evicted_keys++;
       }

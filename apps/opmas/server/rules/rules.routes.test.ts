@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import { agentHostOf } from '../agents/agent-runtime.ts';
 import type { FindingView } from '../findings/finding.schema.ts';
 import { readFixtureLines } from '../ingest/fixture-lines.ts';
-import { waitFor } from '../ingest/ingest-test-kit.ts';
+import { postLines, REFERENCE_TIME, WITHOUT_LISTENERS, waitFor } from '../ingest/ingest-test-kit.ts';
 import { logreadToWire } from '../ingest/wire-format.ts';
 import { opmasApp } from '../opmas.app.ts';
 import { loadDefaultPack } from './default-pack.ts';
@@ -23,8 +23,7 @@ import { ruleState } from './rule.tables.ts';
 
 // spec 02-opmas acceptance 16 (hot reload, rollback, refused documents) and 17 (state across a restart).
 const API = '/opmas/api/v1';
-const REFERENCE_TIME = '2025-06-01T00:00:00Z';
-const ENV = { OPMAS_SYSLOG_UDP_PORT: 'off', OPMAS_SYSLOG_TCP_PORT: 'off' };
+const ENV = WITHOUT_LISTENERS;
 const flapDoc = () => structuredClone(loadDefaultPack().pack.rules.find((rule) => rule.id === 'conn.iface_flap'));
 
 /** `Interface '<iface>' is now down|up` from netifd, minute `minute` of 10:00 on Mar 19. */
@@ -33,15 +32,8 @@ const flapLine = (iface: string, minute: number) =>
 
 type Injectable = Pick<TestPlatform, 'app'>;
 
-async function ingest(target: Injectable, user: TestUser, device: string, lines: string[]): Promise<void> {
-  const response = await target.app.inject({
-    method: 'POST',
-    url: `${API}/logs?reference_time=${REFERENCE_TIME}`,
-    payload: { logs: lines, source_identifier: device },
-    headers: user.headers,
-  });
-  assert.equal(response.statusCode, 202, response.body);
-}
+const ingest = (target: Injectable, user: TestUser, device: string, lines: string[]) =>
+  postLines(target, user, device, lines);
 
 /**
  * Polls the device's findings until there are `count` (the pipeline is asynchronous). Each round sleeps: with PGlite
