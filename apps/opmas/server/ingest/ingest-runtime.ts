@@ -10,6 +10,7 @@ import type { ListenerStatus, SyslogListener } from './listener.ts';
 import { LogBatcher } from './log-batcher.ts';
 import { TcpListener } from './tcp-listener.ts';
 import { UdpListener } from './udp-listener.ts';
+import { WorkerListeners } from './worker-listeners.ts';
 
 /** spec 02-opmas "Devices": `last_seen`/`msg_count` are flushed every 10 s, not per message. */
 const TRAFFIC_FLUSH_MS = 10_000;
@@ -25,6 +26,7 @@ export class IngestRuntime {
   readonly #kernel: Kernel;
   readonly #batcher: LogBatcher;
   #listeners: SyslogListener[] = [];
+  #workerListeners: WorkerListeners | undefined;
 
   constructor(kernel: Kernel) {
     this.#kernel = kernel;
@@ -51,11 +53,24 @@ export class IngestRuntime {
   }
 
   /**
-   * Binds the configured UDP, TCP and TLS listeners on this thread. The spec puts them in a worker thread
-   * (`OPMAS_INGEST_WORKER`); that host is not built yet, and `SyslogListener` is the seam it will implement.
+   * Binds the configured UDP, TCP and TLS listeners: in the ingest worker thread (`OPMAS_INGEST_WORKER`, default), or
+   * on this thread when it is off.
    */
   async startListeners(): Promise<void> {
     const { config } = this;
+    if (config.tlsPort !== 'off' && (!config.tlsCert || !config.tlsKey)) {
+      throw new Error('OPMAS_SYSLOG_TLS_PORT needs OPMAS_SYSLOG_TLS_CERT and _KEY');
+    }
+    if (config.ingestWorker && (config.udpPort !== 'off' || config.tcpPort !== 'off' || config.tlsPort !== 'off')) {
+      const host = await WorkerListeners.start(config, this.queue, this.counters);
+      this.queue.connect({ onPressure: (pressured) => host.setPaused(pressured) });
+      for (const status of host.statuses()) {
+        if (status.bound) this.#kernel.logger.info(status, 'opmas syslog listener bound (ingest worker)');
+        else this.#kernel.logger.error(status, 'opmas syslog listener failed to bind');
+      }
+      this.#workerListeners = host;
+      return;
+    }
     const sink = (message: Parameters<IngestQueue['offer']>[0]) => this.queue.offer(message);
     const warn = (details: object, message: string) => this.#kernel.logger.warn(details, message);
     const common = { sink, counters: this.counters, host: config.host, warn };
@@ -70,9 +85,7 @@ export class IngestRuntime {
       listeners.push(new UdpListener({ ...common, port: config.udpPort, rcvbufBytes: config.udpRcvbufBytes }));
     }
     if (config.tcpPort !== 'off') listeners.push(new TcpListener({ ...stream, port: config.tcpPort }));
-    if (config.tlsPort !== 'off') {
-      if (!config.tlsCert || !config.tlsKey)
-        throw new Error('OPMAS_SYSLOG_TLS_PORT needs OPMAS_SYSLOG_TLS_CERT and _KEY');
+    if (config.tlsPort !== 'off' && config.tlsCert && config.tlsKey) {
       const tls = { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa };
       listeners.push(new TcpListener({ ...stream, port: config.tlsPort, tls }));
     }
@@ -94,16 +107,19 @@ export class IngestRuntime {
   async stop(): Promise<void> {
     for (const listener of this.#listeners) await listener.stop();
     this.#listeners = [];
+    await this.#workerListeners?.stop();
+    this.#workerListeners = undefined;
     await this.pipeline.settle();
     await this.devices.flushTraffic();
   }
 
   listenerStatuses(): ListenerStatus[] {
-    return this.#listeners.map((listener) => listener.status());
+    return this.#workerListeners?.statuses() ?? this.#listeners.map((listener) => listener.status());
   }
 
   /** Open connections per stream transport. */
   connections(): { tcp: number; tls: number } {
+    if (this.#workerListeners) return this.#workerListeners.connections();
     const open = { tcp: 0, tls: 0 };
     for (const listener of this.#listeners) {
       if (listener instanceof TcpListener) open[listener.transport] += listener.connections;
