@@ -50,8 +50,27 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * Offsets per zone and UTC minute: zone transitions fall on whole minutes, and `Intl` formatting is the parser's most
+ * expensive step, so a busy listener computes each (zone, minute) once. Bounded: cleared when it grows past the limit.
+ */
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_MAX = 50_000;
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT']);
+
 /** Offset (ms, local − UTC) of `timeZone` at the instant `utcMs`. */
 export function offsetAt(utcMs: number, timeZone: string): number {
+  if (UTC_ZONES.has(timeZone)) return 0;
+  const key = `${timeZone}|${Math.floor(utcMs / 60_000)}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
+  const offset = computeOffset(utcMs, timeZone);
+  if (offsetCache.size >= OFFSET_CACHE_MAX) offsetCache.clear();
+  offsetCache.set(key, offset);
+  return offset;
+}
+
+function computeOffset(utcMs: number, timeZone: string): number {
   const parts = formatterFor(timeZone).formatToParts(new Date(utcMs));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -74,7 +93,7 @@ function wallClockMs(t: LocalDateTime): number {
 /** Converts a local wall-clock time in `timeZone` to UTC ms. */
 export function zonedToUtc(local: LocalDateTime, timeZone: string): ZonedResult {
   const wall = wallClockMs(local);
-  if (timeZone === 'UTC') return { ts: wall };
+  if (UTC_ZONES.has(timeZone)) return { ts: wall };
   const before = offsetAt(wall - DAY_MS, timeZone);
   const after = offsetAt(wall + DAY_MS, timeZone);
   const candidates = [...new Set([before, after])]
