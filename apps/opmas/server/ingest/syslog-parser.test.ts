@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sharedData } from '@platform/testing/shared-data.ts';
+import parseNsyslog from 'nsyslog-parser';
 import { readFixtureLines } from './fixture-lines.ts';
 import { facilityCode, severityCode } from './pri.ts';
 import { parseStructuredData } from './structured-data.ts';
@@ -179,4 +180,25 @@ test('PRI errors keep the raw line (acceptance 3, tricky §1)', () => {
   assert.equal(parseSyslog('<191>Mar 19 20:14:18 OpenWrt netifd: x', ctx).facility, 23);
   const kernEmerg = parseSyslog('<0>Mar 19 20:14:18 OpenWrt netifd: x', ctx);
   assert.deepEqual([kernEmerg.ok, kernEmerg.facility, kernEmerg.severity], [true, 0, 0]);
+});
+
+test('RFC 5424 fields agree with nsyslog-parser for every valid 5424 line (acceptance 2)', (t) => {
+  const dir = sharedData(t, 'opmas');
+  if (!dir) return;
+  const lines = readFixtureLines(join(dir, 'rfc-examples.txt')).filter((l) => /^<\d+>1 /.test(l));
+  assert.ok(lines.length >= 4);
+  const nil = (value: string | null | undefined) =>
+    value === null || value === undefined || value === '-' ? '' : value;
+  for (const line of lines) {
+    const ours = parseSyslog(line, { receivedAt: Date.parse('2025-06-01T00:00:00Z') });
+    const peer = parseNsyslog(line);
+    assert.equal(ours.ok, true, line);
+    assert.equal(peer.type, 'RFC5424', line);
+    // The peer keeps the UTF-8 BOM in the message; RFC 5424 §6.4 makes it an encoding marker, which we strip.
+    assert.deepEqual(
+      [ours.pri, nil(ours.host), ours.app, nil(ours.procid), ours.msg],
+      [peer.prival, nil(peer.host), nil(peer.appName), nil(peer.pid), (peer.message ?? '').replace(/^\uFEFF/, '')],
+      line,
+    );
+  }
 });

@@ -1,4 +1,4 @@
-/** The fields of `nsyslog-parser`'s result this benchmark compares (the package ships no types). */
+/** The fields of `nsyslog-parser` (dev only: parser agreement test and benchmark) we compare; it ships no types. */
 declare module 'nsyslog-parser' {
   interface ParsedLine {
     prival?: number;
