@@ -222,10 +222,20 @@ async function paced(bucket: TokenBucket, stop: AbortSignal): Promise<boolean> {
 }
 
 /** Resolves when the signal aborts, so a send stuck on a silent receiver cannot outlive the time bound. */
-const aborted = (signal: AbortSignal) =>
+/**
+ * Resolves when the send settles or the run stops, whichever comes first. The abort listener is removed after each
+ * send: racing every send against one long-lived "stopped" promise would pile up a reaction per line (gigabytes at
+ * an unpaced rate).
+ */
+const untilStopped = (sending: Promise<void>, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+    if (signal.aborted) return resolve();
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void sending.finally(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
   });
 
 /**
@@ -247,7 +257,6 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const signals = Number.isFinite(maxSeconds) ? [AbortSignal.timeout(maxSeconds * 1000)] : [];
   if (options.signal) signals.push(options.signal);
   const stop = AbortSignal.any(signals);
-  const stopped = aborted(stop);
   const counts: Counts = { sent: 0, errors: 0 };
   const sender =
     target.protocol === 'udp'
@@ -260,7 +269,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   try {
     for await (const line of options.lines) {
       if (!(await paced(bucket, stop))) break;
-      await Promise.race([sender.send(line), stopped]);
+      await untilStopped(sender.send(line), stop);
     }
   } finally {
     await sender.close();
