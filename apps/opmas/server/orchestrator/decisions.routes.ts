@@ -3,14 +3,12 @@ import { auditContextOf } from '@platform/kernel/audit/audit-context.ts';
 import { errorResponses } from '@platform/kernel/http/error-shape.schema.ts';
 import { conflict } from '@platform/kernel/http/errors.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
-import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { PERMISSIONS } from '../opmas.permissions.ts';
-import { devices } from '../opmas.schema.ts';
 import { presentDecision } from './orchestrator.presenter.ts';
 import { OrchestratorRepository } from './orchestrator.repository.ts';
 import { DecisionListQuery, DecisionStreamQuery, DecisionView, IdParams } from './orchestrator.schema.ts';
-import { orchestratorOf } from './orchestrator-runtime.ts';
+import { orchestratorOf, revertDecision } from './orchestrator-runtime.ts';
 
 const tags = ['opmas decisions'];
 
@@ -62,8 +60,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = asy
     { schema: { tags, summary: 'Revoke a decision (runs its revert command when it was applied)', params: IdParams } },
     async (request, reply) => {
       request.authorize(PERMISSIONS.decisionsRevoke);
-      const { decisions, allowlist, actionRunner } = orchestratorOf(kernel);
-      const row = await decisions.revoke(request.params.id, request.principal?.userId ?? null);
+      const row = await orchestratorOf(kernel).decisions.revoke(request.params.id, request.principal?.userId ?? null);
       if (!row) throw conflict('the decision is not active', 'invalid_transition');
       await kernel.audit.record(auditContextOf(request), {
         action: 'opmas.decision.revoke',
@@ -71,24 +68,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = asy
         targetId: row.id,
         after: { scope: row.scope, value: row.value, simulated: row.simulated },
       });
-      if (!row.simulated && row.revert && row.deviceId) {
-        const [device] = await kernel.db.orm.select().from(devices).where(eq(devices.id, row.deviceId));
-        if (device) {
-          const action = await actionRunner.store({
-            device,
-            templateId: row.revert.templateId,
-            params: row.revert.params,
-            rendered: allowlist.render(row.revert.templateId, row.revert.params),
-            mode: 'execute',
-            findingId: row.findingId,
-            reason: `decision ${row.id} revoked`,
-          });
-          await decisions.setRevertAction(row.id, action.id);
-          void actionRunner
-            .execute(action, device, allowlist.render(row.revert.templateId, row.revert.params))
-            .catch((error: unknown) => kernel.logger.error({ err: error }, 'opmas revert failed'));
-        }
-      }
+      await revertDecision(kernel, row, `decision ${row.id} revoked`, { background: true });
       return reply.code(204).send();
     },
   );

@@ -16,6 +16,7 @@ import { devices } from '../opmas.schema.ts';
 import { loadOrchestratorConfig, type OrchestratorConfig } from '../opmas-config.ts';
 import { ActionRunner } from './action-runner.ts';
 import { DecisionService } from './decision.service.ts';
+import type { DecisionRow } from './orchestrator.tables.ts';
 import { orchestrateFinding, PLAYBOOK_QUEUE, seedPlaybooks } from './orchestrator.ts';
 import { PlaybookRunner } from './playbook-runner.ts';
 
@@ -71,26 +72,47 @@ export const findingSubscription: AppSubscription = {
   },
 };
 
+/**
+ * Runs a real (not simulated) decision's revert template on its device, as an audited action recorded on the
+ * decision; nothing to do for simulated decisions or ones without a revert. With `background` the action is stored
+ * before this resolves and runs afterwards (a request need not wait for SSH).
+ */
+export async function revertDecision(
+  kernel: Kernel,
+  decision: DecisionRow,
+  reason: string,
+  options: { background?: boolean } = {},
+): Promise<void> {
+  if (decision.simulated || !decision.revert || !decision.deviceId) return;
+  const { decisions, allowlist, actionRunner } = orchestratorOf(kernel);
+  const [device] = await kernel.db.orm.select().from(devices).where(eq(devices.id, decision.deviceId));
+  if (!device) return;
+  const { templateId, params } = decision.revert;
+  const rendered = allowlist.render(templateId, params);
+  const action = await actionRunner.store({
+    device,
+    templateId,
+    params,
+    rendered,
+    mode: 'execute',
+    findingId: decision.findingId,
+    reason,
+  });
+  await decisions.setRevertAction(decision.id, action.id);
+  const running = actionRunner.execute(action, device, rendered);
+  if (!options.background) {
+    await running;
+    return;
+  }
+  void running.catch((error: unknown) =>
+    kernel.logger.error({ err: error, decision: decision.id }, 'opmas revert failed'),
+  );
+}
+
 /** Marks due decisions expired and runs the revert template of the real (not simulated) ones. */
 export async function expireDecisions(kernel: Kernel): Promise<number> {
-  const { decisions, allowlist, actionRunner } = orchestratorOf(kernel);
-  const expired = await decisions.expireDue();
-  for (const decision of expired) {
-    if (decision.simulated || !decision.revert || !decision.deviceId) continue;
-    const [device] = await kernel.db.orm.select().from(devices).where(eq(devices.id, decision.deviceId));
-    if (!device) continue;
-    const rendered = allowlist.render(decision.revert.templateId, decision.revert.params);
-    const action = await actionRunner.perform({
-      device,
-      templateId: decision.revert.templateId,
-      params: decision.revert.params,
-      rendered,
-      mode: 'execute',
-      findingId: decision.findingId,
-      reason: `decision ${decision.id} expired`,
-    });
-    await decisions.setRevertAction(decision.id, action.id);
-  }
+  const expired = await orchestratorOf(kernel).decisions.expireDue();
+  for (const decision of expired) await revertDecision(kernel, decision, `decision ${decision.id} expired`);
   return expired.length;
 }
 
