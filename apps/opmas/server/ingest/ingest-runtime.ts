@@ -7,9 +7,9 @@ import { IngestCounters } from './ingest-counters.ts';
 import { IngestPipeline } from './ingest-pipeline.ts';
 import { IngestQueue } from './ingest-queue.ts';
 import type { ListenerStatus, SyslogListener } from './listener.ts';
+import { createListeners } from './listener-set.ts';
 import { LogBatcher } from './log-batcher.ts';
 import { TcpListener } from './tcp-listener.ts';
-import { UdpListener } from './udp-listener.ts';
 import { WorkerListeners } from './worker-listeners.ts';
 
 /** spec 02-opmas "Devices": `last_seen`/`msg_count` are flushed every 10 s, not per message. */
@@ -71,27 +71,14 @@ export class IngestRuntime {
       this.#workerListeners = host;
       return;
     }
-    const sink = (message: Parameters<IngestQueue['offer']>[0]) => this.queue.offer(message);
-    const warn = (details: object, message: string) => this.#kernel.logger.warn(details, message);
-    const common = { sink, counters: this.counters, host: config.host, warn };
-    const stream = {
-      ...common,
-      maxFrameBytes: config.tcpMaxFrameBytes,
-      idleTimeoutMs: config.tcpIdleTimeoutMs,
-      maxConnections: config.tcpMaxConnections,
-    };
-    const listeners: SyslogListener[] = [];
-    if (config.udpPort !== 'off') {
-      listeners.push(new UdpListener({ ...common, port: config.udpPort, rcvbufBytes: config.udpRcvbufBytes }));
-    }
-    if (config.tcpPort !== 'off') listeners.push(new TcpListener({ ...stream, port: config.tcpPort }));
-    if (config.tlsPort !== 'off' && config.tlsCert && config.tlsKey) {
-      const tls = { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa };
-      listeners.push(new TcpListener({ ...stream, port: config.tlsPort, tls }));
-    }
+    const { all: listeners, streams } = createListeners(config, {
+      sink: (message) => this.queue.offer(message),
+      counters: this.counters,
+      warn: (details, message) => this.#kernel.logger.warn(details, message),
+    });
     this.queue.connect({
       onPressure: (pressured) => {
-        for (const listener of listeners) if (listener instanceof TcpListener) listener.setPaused(pressured);
+        for (const listener of streams) listener.setPaused(pressured);
       },
     });
     for (const listener of listeners) {

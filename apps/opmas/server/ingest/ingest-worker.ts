@@ -9,8 +9,7 @@ import type { IngestConfig } from '../opmas-config.ts';
 import type { IngestCounters } from './ingest-counters.ts';
 import type { RawMessage } from './ingest-types.ts';
 import type { SyslogListener } from './listener.ts';
-import { TcpListener } from './tcp-listener.ts';
-import { UdpListener } from './udp-listener.ts';
+import { createListeners } from './listener-set.ts';
 
 /** A counter call made in the worker, replayed on the main thread's counters in order. */
 export type CounterCall = [method: 'received' | 'dropped' | 'frameError', transport: string, argument: string | number];
@@ -32,7 +31,6 @@ if (parentPort) {
   let messages: RawMessage[] = [];
   let calls: CounterCall[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const tcpListeners: TcpListener[] = [];
 
   const connections = () => {
     const open = { tcp: 0, tls: 0 };
@@ -66,23 +64,7 @@ if (parentPort) {
   };
 
   const warn = (details: object, message: string) => console.warn(JSON.stringify({ ...details, msg: message }));
-  const common = { sink, counters, host: config.host, warn };
-  const stream = {
-    ...common,
-    maxFrameBytes: config.tcpMaxFrameBytes,
-    idleTimeoutMs: config.tcpIdleTimeoutMs,
-    maxConnections: config.tcpMaxConnections,
-  };
-  const listeners: SyslogListener[] = [];
-  if (config.udpPort !== 'off') {
-    listeners.push(new UdpListener({ ...common, port: config.udpPort, rcvbufBytes: config.udpRcvbufBytes }));
-  }
-  if (config.tcpPort !== 'off') tcpListeners.push(new TcpListener({ ...stream, port: config.tcpPort }));
-  if (config.tlsPort !== 'off' && config.tlsCert && config.tlsKey) {
-    const tls = { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa };
-    tcpListeners.push(new TcpListener({ ...stream, port: config.tlsPort, tls }));
-  }
-  listeners.push(...tcpListeners);
+  const { all: listeners, streams: tcpListeners } = createListeners(config, { sink, counters, warn });
 
   port.on('message', async (message: MainToWorker) => {
     if (message.type === 'pause') {
