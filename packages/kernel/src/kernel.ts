@@ -2,6 +2,8 @@ import type { AppDefinition } from './apps/define-app.ts';
 import { AuditService } from './audit/audit.service.ts';
 import type { EventBus } from './bus/bus.ts';
 import { createBus } from './bus/create-bus.ts';
+import { type DurableStreams, JetStreamStreams } from './bus/durable-streams.ts';
+import { NatsBus } from './bus/nats-bus.ts';
 import type { Config } from './config/load-config.ts';
 import type { MultiFernet } from './crypto/multi-fernet.ts';
 import { loadSecretKeys } from './crypto/secret-keys.ts';
@@ -22,6 +24,8 @@ export interface Kernel {
   logger: Logger;
   db: Database;
   bus: EventBus;
+  /** Durable streams (JetStream); only when the bus is NATS, the outbox is the durable path otherwise. */
+  streams?: DurableStreams;
   secrets: MultiFernet;
   jobs: JobQueue;
   outbox: OutboxRelay;
@@ -74,6 +78,7 @@ export async function createKernel(config: Config, options: KernelOptions): Prom
   }
   const metrics = new Metrics({ defaultMetrics: !options.database });
   const bus = options.bus ?? (await createBus({ natsUrl: config.natsUrl, logger: busLogger(logger) }));
+  const streams = bus instanceof NatsBus ? new JetStreamStreams(bus.connection, busLogger(logger)) : undefined;
   const identity = new IdentityService(db.orm, config);
   await identity.syncPermissions([
     ...PLATFORM_PERMISSIONS.map((permission) => ({ ...permission, app: 'platform' })),
@@ -92,6 +97,7 @@ export async function createKernel(config: Config, options: KernelOptions): Prom
     logger,
     db,
     bus,
+    streams,
     secrets,
     jobs,
     outbox,
