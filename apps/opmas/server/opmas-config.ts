@@ -101,6 +101,10 @@ export interface AgentConfig {
   ruleMaxKeys: number;
   matchMaxChars: number;
   evidenceMax: number;
+  /** A node's partition lease lasts this long without renewal (spec: 15 s). */
+  leaseTtlMs: number;
+  /** How often a node renews its leases and rebalances (spec: 5 s). */
+  leaseRenewMs: number;
 }
 
 /** Reads the agent and rule-state settings (spec "Configuration": partitions, checkpoints, rule limits). */
@@ -111,6 +115,8 @@ export function loadAgentConfig(env: Env): AgentConfig {
     ruleMaxKeys: integer(env, 'OPMAS_RULE_MAX_KEYS', 10_000, 1),
     matchMaxChars: integer(env, 'OPMAS_RULE_MATCH_MAX_CHARS', 4096, 16),
     evidenceMax: integer(env, 'OPMAS_EVIDENCE_MAX', 20, 1),
+    leaseTtlMs: integer(env, 'OPMAS_LEASE_TTL_MS', 15_000, 100),
+    leaseRenewMs: integer(env, 'OPMAS_LEASE_RENEW_MS', 5000, 50),
   };
 }
 
@@ -124,19 +130,28 @@ export interface OrchestratorConfig {
   sshTrustOnFirstUse: boolean;
   protectedCidrs: string[];
   decisionMaxDurationS: number;
+  /** Age after which JetStream drops finding events (`OPMAS_JS_FINDINGS_MAX_AGE`). */
+  findingsMaxAgeS: number;
+  /** A finding event the orchestrator took but did not acknowledge comes back after this long. */
+  findingsAckWaitMs: number;
 }
 
 const MODES = ['observe', 'dry_run', 'execute'] as const;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** A `<int>(s|m|h|d)` setting in seconds. */
+function durationSeconds(env: Env, name: string, fallback: string): number {
+  const raw = env[name]?.trim() || fallback;
+  const match = /^(\d+)(s|m|h|d)$/.exec(raw);
+  if (!match) throw new Error(`${name} must be <int>(s|m|h|d), got ${raw}`);
+  return Number(match[1]) * UNIT_SECONDS[match[2]];
+}
 
 /** Reads the orchestrator and executor settings (spec "Configuration"). */
 export function loadOrchestratorConfig(env: Env): OrchestratorConfig {
   const mode = (env.OPMAS_ORCHESTRATOR_MODE?.trim() || 'dry_run') as OrchestratorConfig['mode'];
   if (!MODES.includes(mode))
     throw new Error(`OPMAS_ORCHESTRATOR_MODE must be observe, dry_run or execute, got ${mode}`);
-  const maxDuration = env.OPMAS_DECISION_MAX_DURATION?.trim() || '7d';
-  const match = /^(\d+)(s|m|h|d)$/.exec(maxDuration);
-  if (!match) throw new Error(`OPMAS_DECISION_MAX_DURATION must be <int>(s|m|h|d), got ${maxDuration}`);
-  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
   return {
     mode,
     execConcurrency: integer(env, 'OPMAS_EXEC_CONCURRENCY', 10, 1),
@@ -149,6 +164,8 @@ export function loadOrchestratorConfig(env: Env): OrchestratorConfig {
       .split(',')
       .map((cidr) => cidr.trim())
       .filter(Boolean),
-    decisionMaxDurationS: Number(match[1]) * unit[match[2]],
+    decisionMaxDurationS: durationSeconds(env, 'OPMAS_DECISION_MAX_DURATION', '7d'),
+    findingsMaxAgeS: durationSeconds(env, 'OPMAS_JS_FINDINGS_MAX_AGE', '7d'),
+    findingsAckWaitMs: integer(env, 'OPMAS_JS_ACK_WAIT_MS', 30_000, 100),
   };
 }

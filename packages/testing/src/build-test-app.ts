@@ -100,13 +100,16 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
   };
 }
 
-/** A second process on the same database and secret keys (what a restart keeps); closing it leaves the database open. */
+/**
+ * A second process on the same database and secret keys (what a restart keeps, or another node of a cluster, with
+ * `env` overrides); closing it leaves the database open.
+ */
 export async function restartOn(
   platform: TestPlatform,
   apps: AppDefinition[],
-  options: { startBackground?: boolean } = {},
+  options: { startBackground?: boolean; env?: Record<string, string> } = {},
 ): Promise<{ app: FastifyInstance; kernel: Kernel; close(): Promise<void> }> {
-  const config = loadConfig(platform.kernel.config.env);
+  const config = loadConfig({ ...platform.kernel.config.env, ...options.env });
   const logger = createLogger({ level: 'silent' });
   const kernel = await createKernel(config, { apps, logger, database: platform.database, skipMigrations: true });
   const app = Fastify(serverOptions(config, logger));

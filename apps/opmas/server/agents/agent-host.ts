@@ -1,6 +1,7 @@
 import type { Subscription } from '@platform/kernel/bus/bus.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
-import type { DeviceFindingEvent, FindingRecorder } from '../findings/finding-recorder.ts';
+import type { FindingSink } from '../findings/finding-events.stream.ts';
+import type { DeviceFindingEvent } from '../findings/finding-recorder.ts';
 import type { LogBatch, ParsedEvent } from '../ingest/ingest-types.ts';
 import type { CompiledRule } from '../rules/rule-compiler.ts';
 import {
@@ -18,7 +19,7 @@ export const LOGS_PATTERN = 'opmas.logs.>';
 /** Bus subject of a fact (kind and device slug are bus-safe tokens). */
 export const factSubject = (kind: string, device: string): string => `opmas.facts.${kind}.${device}`;
 
-/** One queue group for this single-host agent, so a second process on the same bus does not double count. */
+/** Without partition leases every batch goes to one member of this queue group, so no process double counts. */
 export const AGENT_QUEUE = 'opmas-agents';
 
 const toEngineEvent = (event: ParsedEvent): EngineEvent => ({
@@ -37,20 +38,38 @@ const toEngineEvent = (event: ParsedEvent): EngineEvent => ({
  * The agent host of one process (spec "Architecture": match + window stage). One `RuleEngine` runs every rule of the
  * pack on every batch, whatever the batch's domain: rule prefilters (program, facility) already pick their lines, and
  * a DFS or dropbear line classified into another domain must still reach its rule (acceptance 9 counts all rules over
- * the whole corpus). Per-domain engines, partitions and leases come with multi-node workers. Batches, rule swaps and
- * state snapshots are serialised on one chain because windows depend on event order.
+ * the whole corpus). With partition leases (several worker nodes) every node receives every batch and evaluates
+ * only the devices of the partitions it holds. Batches, rule swaps, hand-offs and state snapshots are serialised on
+ * one chain because windows depend on event order.
  */
 export class AgentHost {
   readonly #kernel: Kernel;
   readonly #engine: RuleEngine;
-  readonly #recorder: FindingRecorder;
+  readonly #sink: FindingSink;
+  /** Whether this node evaluates a device now (all devices without leases). */
+  #owns: (device: string) => boolean = () => true;
+  #partitioned = false;
   #subscription: Subscription | undefined;
   #tail: Promise<void> = Promise.resolve();
 
-  constructor(kernel: Kernel, rules: CompiledRule[], recorder: FindingRecorder, options: EngineOptions = {}) {
+  constructor(kernel: Kernel, rules: CompiledRule[], sink: FindingSink, options: EngineOptions = {}) {
     this.#kernel = kernel;
     this.#engine = new RuleEngine(rules, options);
-    this.#recorder = recorder;
+    this.#sink = sink;
+  }
+
+  /** Evaluate only devices `owns` accepts and take every batch (not one per queue group); call before `start`. */
+  partitionBy(owns: (device: string) => boolean): void {
+    this.#owns = owns;
+    this.#partitioned = true;
+  }
+
+  /**
+   * Runs a hand-off step between two batches: `work` gets the engine to checkpoint, drop or merge the state of the
+   * partitions that move (spec "State persistence": checkpoint on hand-off, the new owner loads before consuming).
+   */
+  handOff<T>(work: (engine: RuleEngine) => Promise<T>): Promise<T> {
+    return this.#enqueue(() => work(this.#engine));
   }
 
   /** Restores checkpointed window state; call before `start`. */
@@ -89,7 +108,7 @@ export class AgentHost {
       LOGS_PATTERN,
       // Failures are logged by the chain; the bus must not see them as a redelivery request.
       (message) => this.#enqueue(() => this.handle(message.data)).catch(() => undefined),
-      { queue: AGENT_QUEUE },
+      this.#partitioned ? {} : { queue: AGENT_QUEUE },
     );
   }
 
@@ -108,11 +127,12 @@ export class AgentHost {
     return result;
   }
 
-  /** Evaluates one batch and stores its finding events in order; a storage failure is logged, not retried. */
+  /** Evaluates one batch (if this node owns its device) and hands its finding events to the sink in order. */
   async handle(batch: LogBatch): Promise<void> {
     const events: DeviceFindingEvent[] = [];
     const facts: (FactEvent & { device_id: string | null })[] = [];
     for (const event of batch.events) {
+      if (!this.#owns(event.device)) continue;
       const output = this.#engine.evaluate(toEngineEvent(event));
       for (const finding of output.findings) {
         events.push({ ...finding, device_id: event.device_id, trigger_received_at: event.received_at });
@@ -121,12 +141,6 @@ export class AgentHost {
     }
     // spec "Architecture": facts go to `opmas.facts.<kind>.<device>` for the inventory (queue `opmas-facts`).
     for (const fact of facts) await this.#kernel.bus.publish(factSubject(fact.kind, fact.device), fact);
-    for (const event of events) {
-      try {
-        await this.#recorder.record(event);
-      } catch (error) {
-        this.#kernel.logger.error({ err: error, event_id: event.event_id }, 'opmas finding not stored');
-      }
-    }
+    if (events.length > 0) await this.#sink(events);
   }
 }

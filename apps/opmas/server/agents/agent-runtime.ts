@@ -1,16 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import type { Kernel } from '@platform/kernel/kernel.ts';
+import { recordingSink, streamingSink } from '../findings/finding-events.stream.ts';
 import { FindingRecorder } from '../findings/finding-recorder.ts';
 import { opmasMetricsOf } from '../opmas.metrics.ts';
 import { loadAgentConfig } from '../opmas-config.ts';
 import { RULES_CHANGED_SUBJECT, RuleService } from '../rules/rule.service.ts';
 import type { RuleRow } from '../rules/rule.tables.ts';
 import { AgentHost } from './agent-host.ts';
-import { StateCheckpoint } from './state-checkpoint.ts';
+import { PartitionLeases } from './partition-leases.ts';
+import { partitionOf, StateCheckpoint } from './state-checkpoint.ts';
 
 /** spec "Rule documents": nodes swap rules on the change event; this poll is the fallback when an event is missed. */
 const RULE_POLL_MS = 5000;
 
 const hosts = new WeakMap<Kernel, AgentHost>();
+const partitionLeases = new WeakMap<Kernel, PartitionLeases>();
+
+/** The partition leases of this process, when it runs agents on NATS. */
+export function partitionLeasesOf(kernel: Kernel): PartitionLeases | undefined {
+  return partitionLeases.get(kernel);
+}
 
 /** The agent host of this process, when it runs one (worker/all roles). */
 export function agentHostOf(kernel: Kernel): AgentHost | undefined {
@@ -22,7 +31,9 @@ const versionsOf = (rows: RuleRow[]) => new Map(rows.map((row) => [row.id, row.v
 /**
  * Start hook part for agents: they run in `worker`/`all` processes only (spec "Architecture", roles). The agent loads
  * the stored rules and their checkpointed window state before it consumes, swaps rules on change events (and a 5 s
- * poll), checkpoints every `OPMAS_STATE_CHECKPOINT_MS` and once more when it stops.
+ * poll), checkpoints every `OPMAS_STATE_CHECKPOINT_MS` and once more when it stops. With NATS several worker nodes
+ * may run: finding events go to JetStream and each node evaluates the device partitions it leases, loading a
+ * partition's state when it takes it and checkpointing it when it hands it over.
  */
 export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>) | undefined> {
   if (kernel.config.role === 'api') return undefined;
@@ -32,12 +43,48 @@ export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>)
   let fingerprint = await rules.repository.fingerprint();
   const checkpoint = new StateCheckpoint(kernel.db, config.partitions);
   const metrics = opmasMetricsOf(kernel);
-  const host = new AgentHost(kernel, await rules.activeRules(), new FindingRecorder(kernel), {
+  const sink = kernel.streams
+    ? streamingSink(kernel, kernel.streams)
+    : recordingSink(kernel, new FindingRecorder(kernel));
+  const host = new AgentHost(kernel, await rules.activeRules(), sink, {
     maxKeysPerRule: config.ruleMaxKeys,
     matchMaxChars: config.matchMaxChars,
     evidenceMax: config.evidenceMax,
   });
-  host.importState(await checkpoint.load(versionsOf(rows)));
+  let leases: PartitionLeases | undefined;
+  if (kernel.streams) {
+    // Changed only inside hand-off steps, which run between batches on the agent's chain.
+    const evaluated = new Set<number>();
+    host.partitionBy((device) => evaluated.has(partitionOf(device, config.partitions)));
+    leases = new PartitionLeases(
+      kernel.db,
+      {
+        partitions: config.partitions,
+        ttlMs: config.leaseTtlMs,
+        renewMs: config.leaseRenewMs,
+        nodeId: `${kernel.config.role}-${randomUUID()}`,
+        version: '1',
+      },
+      {
+        acquired: (partitions) =>
+          host.handOff(async (engine) => {
+            engine.mergeState(await checkpoint.load(versionsOf(rows), partitions));
+            for (const partition of partitions) evaluated.add(partition);
+          }),
+        released: (partitions) =>
+          host.handOff(async (engine) => {
+            for (const partition of partitions) evaluated.delete(partition);
+            await checkpoint.save(engine.takeChanges(), versionsOf(rows));
+            engine.dropDevices((device) => evaluated.has(partitionOf(device, config.partitions)));
+          }),
+      },
+      kernel.logger,
+    );
+    partitionLeases.set(kernel, leases);
+    await leases.start();
+  } else {
+    host.importState(await checkpoint.load(versionsOf(rows)));
+  }
   hosts.set(kernel, host);
   host.start();
 
@@ -77,6 +124,8 @@ export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>)
     onChange.unsubscribe();
     await host.stop();
     await saveState();
+    await leases?.stop();
     hosts.delete(kernel);
+    partitionLeases.delete(kernel);
   };
 }

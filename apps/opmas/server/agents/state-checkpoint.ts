@@ -39,12 +39,18 @@ export class StateCheckpoint {
     this.#partitions = partitions;
   }
 
-  /** The stored state of the given rules at their current versions; rows of older versions are left out. */
-  async load(versions: ReadonlyMap<string, number>): Promise<EngineState> {
+  /**
+   * The stored state of the given rules at their current versions (of the given partitions only, when set); rows of
+   * older versions are left out.
+   */
+  async load(versions: ReadonlyMap<string, number>, partitions?: number[]): Promise<EngineState> {
     const state: EngineState = { v: 1, keys: {}, sessions: {}, stats: {} };
     const ids = [...versions.keys()];
-    if (ids.length === 0) return state;
-    const rows = await this.#db.orm.select().from(ruleState).where(inArray(ruleState.ruleId, ids));
+    if (ids.length === 0 || partitions?.length === 0) return state;
+    const rows = await this.#db.orm
+      .select()
+      .from(ruleState)
+      .where(and(inArray(ruleState.ruleId, ids), partitions ? inArray(ruleState.partition, partitions) : undefined));
     for (const row of rows) {
       if (versions.get(row.ruleId) !== row.ruleVersion) continue;
       if (row.groupKey === SESSION_KEY) {

@@ -12,8 +12,11 @@ import { type FindingRow, findingEvents, findings } from './finding.tables.ts';
 /** spec 02-opmas `OPMAS_EVIDENCE_MAX`: a finding keeps at most this many raw lines (the latest). */
 export const EVIDENCE_MAX = 20;
 
-/** Bus subject of stored finding changes (spec "Architecture": `opmas.findings.<domain>`). */
-export const findingSubject = (domain: string): string => `opmas.findings.${domain}`;
+/**
+ * Bus subject of a stored finding change (outbox). Not `opmas.findings.<domain>`: with NATS that subject space is
+ * the JetStream stream of window-stage events (spec "State persistence"), which must not capture stored changes.
+ */
+export const findingChangeSubject = (domain: string): string => `opmas.finding.changed.${domain}`;
 
 /** A window-stage event plus the device id the log batch carried and when its triggering line arrived (ms). */
 export type DeviceFindingEvent = FindingEvent & { device_id: string | null; trigger_received_at?: number };
@@ -23,8 +26,8 @@ const cap = (lines: EvidenceLine[]): EvidenceLine[] => lines.slice(-EVIDENCE_MAX
 /**
  * Stores window-stage finding events (spec "Findings and orchestrator"): per event one transaction that records the
  * event id (a replayed id is skipped), merges a `fired` into the open finding of (rule, device, key) or creates one
- * with status `new`, applies `updated` (one more event inside the cooldown), and writes `opmas.findings.<domain>` to
- * the kernel outbox (embedded mode: "the window stage writes them to `kernel.outbox` at once").
+ * with status `new`, applies `updated` (one more event inside the cooldown), and writes the stored change to the kernel
+ * outbox (`opmas.finding.changed.<domain>`) for the profile matcher and the live stream.
  */
 export class FindingRecorder {
   readonly #kernel: Kernel;
@@ -67,7 +70,7 @@ export class FindingRecorder {
         if (event.kind === 'fired') {
           await new RuleRepository(orm).noteTriggered(event.rule_id, new Date());
         }
-        await this.#kernel.outbox.write(tx, findingSubject(row.domain), {
+        await this.#kernel.outbox.write(tx, findingChangeSubject(row.domain), {
           ...event,
           finding_id: row.id,
           status: row.status,

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { baseUrl, buildTestApp } from '@platform/testing';
+import { baseUrl, buildTestApp, type TestPlatform } from '@platform/testing';
+import { type NatsServer, natsTierSkipReason, startNatsServer } from '@platform/testing/nats-server.ts';
 import { sharedData } from '@platform/testing/shared-data.ts';
 import { waitFor } from '../ingest/ingest-test-kit.ts';
 import { opmasApp } from '../opmas.app.ts';
 import { replay } from '../tools/replay-sender.ts';
 import { readCorpus, replayLines } from '../tools/replay-source.ts';
 import type { FindingView } from './finding.schema.ts';
+import { FINDINGS_STREAM } from './finding-events.stream.ts';
 
 const METRICS_TOKEN = 'opmas-metrics-token-0123456789';
 
@@ -22,8 +24,30 @@ function sample(text: string, name: string, labels = ''): number | undefined {
 // spec 02-opmas acceptance 19 and 27: the real corpus over UDP to 127.0.0.1 → the 4 findings with evidence in the API, and
 // the findings SSE stream delivers them; a status change follows on the stream.
 test('UDP replay of the real corpus: 4 findings in the API and on the SSE stream (acceptance 19)', async (t) => {
+  await replayCorpusAndStream(t, {});
+});
+
+// Acceptance 20, first clause: the same over NATS, where finding events travel through JetStream `OPMAS_FINDINGS`.
+// The server outlives the app (file-level hook), so the app's graceful close still reaches it.
+let nats: Promise<NatsServer> | undefined;
+after(async () => {
+  if (nats) await (await nats).stop();
+});
+
+test('the same over NATS: finding events are in the OPMAS_FINDINGS stream (acceptance 20)', {
+  skip: natsTierSkipReason(),
+}, async (t) => {
+  nats ??= startNatsServer();
+  const platform = await replayCorpusAndStream(t, { NATS_URL: (await nats).url });
+  if (!platform) return;
+  const streams = platform.kernel.streams ?? assert.fail('JetStream streams on NATS');
+  const { messages } = await streams.state(FINDINGS_STREAM);
+  assert.ok(messages >= 4, `${messages} finding events in ${FINDINGS_STREAM}`);
+});
+
+async function replayCorpusAndStream(t: TestContext, env: Record<string, string>): Promise<TestPlatform | undefined> {
   const dir = sharedData(t, 'opmas');
-  if (!dir) return;
+  if (!dir) return undefined;
   // Hooks run in registration order: the streams must end before the server waits for its connections to close.
   const controller = new AbortController();
   t.after(() => controller.abort());
@@ -36,6 +60,7 @@ test('UDP replay of the real corpus: 4 findings in the API and on the SSE stream
       OPMAS_SYSLOG_UDP_PORT: '0',
       OPMAS_SYSLOG_TCP_PORT: 'off',
       METRICS_TOKEN: METRICS_TOKEN,
+      ...env,
     },
   });
   t.after(() => platform.close());
@@ -139,7 +164,8 @@ test('UDP replay of the real corpus: 4 findings in the API and on the SSE stream
     assert.ok(registered.has(name) || registered.has(histogramParts(name)), `the dashboard's ${name} is registered`);
   }
   assert.ok(referenced.size >= 10);
-});
+  return platform;
+}
 
 interface GrafanaDashboard {
   panels: { targets?: { expr: string }[] }[];

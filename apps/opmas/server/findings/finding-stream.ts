@@ -1,6 +1,6 @@
 /**
  * `GET /api/v1/findings/stream` (spec 02-opmas "API"): Server-Sent Events `finding.created`, `finding.updated` and
- * `finding.status_changed`, fed by the committed finding changes on `opmas.findings.>` (outbox), so every API replica
+ * `finding.status_changed`, fed by the committed finding changes on `opmas.finding.changed.>` (outbox), so every API replica
  * streams every change whichever node stored it. Each event carries the stored finding as the list shows it.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -21,7 +21,7 @@ export interface FindingChangeMessage {
   device: string;
 }
 
-export const FINDINGS_PATTERN = 'opmas.findings.>';
+export const FINDING_CHANGES_PATTERN = 'opmas.finding.changed.>';
 
 const StreamQuery = Type.Object({
   domain: Type.Optional(Type.String({ maxLength: 64, description: 'only this domain' })),
@@ -47,7 +47,7 @@ export const findingStreamRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel; re
       const stream = openSse(request, reply);
       // One change at a time, in bus order, so a client never sees an update before the creation.
       let tail: Promise<void> = Promise.resolve();
-      const subscription = kernel.bus.subscribe<FindingChangeMessage>(FINDINGS_PATTERN, (message) => {
+      const subscription = kernel.bus.subscribe<FindingChangeMessage>(FINDING_CHANGES_PATTERN, (message) => {
         const change = message.data;
         if (domain && change.domain !== domain) return;
         if (severity && change.severity !== severity) return;

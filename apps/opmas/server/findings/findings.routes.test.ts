@@ -34,7 +34,7 @@ describeEachEngine('opmas agents and findings', ({ newDatabaseUrl }) => {
     });
     admin = await platform.createUser('opmas-findings-admin', ['admin']);
     viewer = await platform.createUser('opmas-findings-viewer', ['viewer']);
-    platform.kernel.bus.subscribe<{ kind: string; rule_id: string }>('opmas.findings.>', (message) => {
+    platform.kernel.bus.subscribe<{ kind: string; rule_id: string }>('opmas.finding.changed.>', (message) => {
       published.push({ subject: message.subject, kind: message.data.kind, rule_id: message.data.rule_id });
     });
   });
@@ -105,7 +105,12 @@ describeEachEngine('opmas agents and findings', ({ newDatabaseUrl }) => {
         .filter((p) => p.kind === 'fired')
         .map((p) => p.subject)
         .sort(),
-      ['opmas.findings.health', 'opmas.findings.health', 'opmas.findings.wifi', 'opmas.findings.wifi'],
+      [
+        'opmas.finding.changed.health',
+        'opmas.finding.changed.health',
+        'opmas.finding.changed.wifi',
+        'opmas.finding.changed.wifi',
+      ],
     );
 
     // The same lines again are new events (the engine cannot tell a replay from a repeat): each falls inside its

@@ -8,7 +8,7 @@ import { parseDuration } from '../rules/rule-document.ts';
 import { presentFinding } from './finding.presenter.ts';
 import { FindingRepository } from './finding.repository.ts';
 import { FindingChange, FindingIdParams, FindingList, FindingListQuery, FindingView } from './finding.schema.ts';
-import { findingSubject } from './finding-recorder.ts';
+import { findingChangeSubject } from './finding-recorder.ts';
 import { findingStreamRoutes } from './finding-stream.ts';
 import { canTransition, isOpen } from './finding-transitions.ts';
 
@@ -90,7 +90,7 @@ export const findingRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = asyn
           const changed = await inTransaction.setStatus(before, to, by, request.body.note);
           if (!changed) throw conflict('the finding changed meanwhile', 'invalid_transition');
           if (suppressedUntil) await inTransaction.suppress(changed, suppressedUntil, by);
-          await kernel.outbox.write(tx, findingSubject(changed.domain), {
+          await kernel.outbox.write(tx, findingChangeSubject(changed.domain), {
             kind: 'status_changed',
             finding_id: changed.id,
             domain: changed.domain,

@@ -11,7 +11,9 @@ import { eq } from 'drizzle-orm';
 import { BUILTIN_TEMPLATES } from '../executor/builtin-templates.ts';
 import { CommandAllowlist } from '../executor/command-template.ts';
 import { SshExecutor } from '../executor/ssh-executor.ts';
-import type { FindingChangeMessage } from '../findings/finding-stream.ts';
+import { consumeFindingEvents, ensureFindingsStream } from '../findings/finding-events.stream.ts';
+import { FindingRecorder } from '../findings/finding-recorder.ts';
+import { FINDING_CHANGES_PATTERN, type FindingChangeMessage } from '../findings/finding-stream.ts';
 import { devices } from '../opmas.schema.ts';
 import { loadOrchestratorConfig, type OrchestratorConfig } from '../opmas-config.ts';
 import { ActionRunner } from './action-runner.ts';
@@ -65,7 +67,7 @@ export const playbookJob: AppJob = {
 };
 
 export const findingSubscription: AppSubscription = {
-  subject: 'opmas.findings.>',
+  subject: FINDING_CHANGES_PATTERN,
   queue: 'opmas-orchestrator',
   handler: async (message: BusMessage<FindingChangeMessage>, kernel: Kernel) => {
     await orchestrateFinding(kernel, message.data, orchestratorOf(kernel).config.mode);
@@ -116,10 +118,18 @@ export async function expireDecisions(kernel: Kernel): Promise<number> {
   return expired.length;
 }
 
-/** Start hook part: seeds playbooks (every role) and, in worker processes, runs the expiry loop. */
+/**
+ * Start hook part: seeds playbooks and, with NATS, declares the `OPMAS_FINDINGS` stream (every role); in worker
+ * processes runs the expiry loop and, with NATS, the durable consumer that stores finding events.
+ */
 export async function startOrchestrator(kernel: Kernel): Promise<() => Promise<void>> {
   await seedPlaybooks(kernel.db.orm);
+  const { config } = orchestratorOf(kernel);
+  if (kernel.streams) await ensureFindingsStream(kernel.streams, config.findingsMaxAgeS);
   if (kernel.config.role === 'api') return async () => {};
+  const consumer = kernel.streams
+    ? await consumeFindingEvents(kernel.streams, new FindingRecorder(kernel), config.findingsAckWaitMs)
+    : undefined;
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = expireDecisions(kernel).catch((error: unknown) =>
@@ -129,6 +139,7 @@ export async function startOrchestrator(kernel: Kernel): Promise<() => Promise<v
   timer.unref();
   return async () => {
     clearInterval(timer);
+    await consumer?.stop();
     await running;
   };
 }

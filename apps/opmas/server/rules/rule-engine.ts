@@ -276,6 +276,42 @@ export class RuleEngine {
     for (const [id, stats] of Object.entries(copy.stats)) if (known.has(id)) this.#stats.set(id, stats);
   }
 
+  /** Adds the state of devices this engine takes over (a partition hand-off); their current state is replaced. */
+  mergeState(state: EngineState): void {
+    const known = new Set(this.#rules.map((rule) => rule.id));
+    for (const [ruleId, entries] of Object.entries(structuredClone(state.keys))) {
+      if (!known.has(ruleId)) continue;
+      let map = this.#keys.get(ruleId);
+      if (!map) {
+        map = new Map();
+        this.#keys.set(ruleId, map);
+      }
+      for (const [id, keyState] of entries) map.set(id, keyState);
+    }
+    for (const [scope, sessions] of Object.entries(structuredClone(state.sessions))) {
+      if (known.has(scope.slice(0, scope.indexOf('\u0000')))) this.#sessions.sessions[scope] = sessions;
+    }
+  }
+
+  /**
+   * Forgets the state of devices another node now owns. Call after their changes were checkpointed: nothing is
+   * marked for deletion, the stored rows are the new owner's starting point.
+   */
+  dropDevices(owned: (device: string) => boolean): void {
+    for (const [ruleId, map] of this.#keys) {
+      for (const id of [...map.keys()]) {
+        if (owned(id.slice(0, id.indexOf('\u0000')))) continue;
+        map.delete(id);
+        this.#dirtyKeys.delete(`${ruleId}\u0000${id}`);
+      }
+    }
+    for (const scope of Object.keys(this.#sessions.sessions)) {
+      if (owned(scope.slice(scope.indexOf('\u0000') + 1))) continue;
+      delete this.#sessions.sessions[scope];
+      this.#dirtySessions.delete(scope);
+    }
+  }
+
   #statsOf(rule: CompiledRule): RuleStats {
     let stats = this.#stats.get(rule.id);
     if (!stats) {
