@@ -5,6 +5,7 @@
  */
 import type { AppJob, AppSubscription } from '@platform/kernel/apps/define-app.ts';
 import type { BusMessage } from '@platform/kernel/bus/bus.ts';
+import type { DurableConsumer } from '@platform/kernel/bus/durable-streams.ts';
 import type { JobContext } from '@platform/kernel/jobs/job-queue.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { eq } from 'drizzle-orm';
@@ -33,6 +34,12 @@ export interface OrchestratorParts {
 }
 
 const parts = new WeakMap<Kernel, OrchestratorParts>();
+const findingConsumers = new WeakMap<Kernel, DurableConsumer>();
+
+/** The durable consumer that stores finding events in this process (NATS worker roles only). */
+export function findingConsumerOf(kernel: Kernel): DurableConsumer | undefined {
+  return findingConsumers.get(kernel);
+}
 
 /** The orchestrator parts of this kernel, created on first use. */
 export function orchestratorOf(kernel: Kernel): OrchestratorParts {
@@ -130,6 +137,7 @@ export async function startOrchestrator(kernel: Kernel): Promise<() => Promise<v
   const consumer = kernel.streams
     ? await consumeFindingEvents(kernel.streams, new FindingRecorder(kernel), config.findingsAckWaitMs)
     : undefined;
+  if (consumer) findingConsumers.set(kernel, consumer);
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = expireDecisions(kernel).catch((error: unknown) =>
@@ -140,6 +148,7 @@ export async function startOrchestrator(kernel: Kernel): Promise<() => Promise<v
   return async () => {
     clearInterval(timer);
     await consumer?.stop();
+    findingConsumers.delete(kernel);
     await running;
   };
 }

@@ -22,6 +22,8 @@ import { checkLiteralSubject } from './subject-matcher.ts';
 const nanos = (ms: number): number => ms * 1_000_000;
 /** JetStream answers 10058 when a stream with that name exists with another configuration. */
 const STREAM_NAME_IN_USE = 10058;
+/** JetStream answers 10014 for an unknown consumer. */
+const CONSUMER_NOT_FOUND = 10014;
 /** Delay before a failed message comes back, so a persistent failure does not spin. */
 const RETRY_DELAY_MS = 1000;
 
@@ -67,6 +69,15 @@ export interface StreamState {
   lastSequence: number;
 }
 
+export interface ConsumerState {
+  /** Messages the consumer has not been given yet. */
+  pending: number;
+  /** Messages given out and not acknowledged yet. */
+  ackPending: number;
+  /** Messages given out more than once and not acknowledged yet. */
+  redelivered: number;
+}
+
 export interface DurableStreams {
   /** Creates the stream or updates its limits. */
   ensureStream(config: DurableStreamConfig): Promise<void>;
@@ -79,6 +90,10 @@ export interface DurableStreams {
   ): Promise<DurableConsumer>;
   /** Message count and sequence range of a stream. */
   state(stream: string): Promise<StreamState>;
+  /** Backlog of a durable consumer. */
+  consumerState(stream: string, durable: string): Promise<ConsumerState>;
+  /** Deletes a durable consumer (its position and pending acknowledgements); false when there was none. */
+  removeConsumer(stream: string, durable: string): Promise<boolean>;
 }
 
 /** JetStream over the kernel bus's NATS connection. */
@@ -144,10 +159,14 @@ export class JetStreamStreams implements DurableStreams {
       // The connection went away (process shutdown or crash): unacknowledged messages stay pending on the server.
       this.#logger.warn({ err: error, ...context }, 'durable consumer stopped');
     });
+    let stopped: Promise<void> | undefined;
     return {
-      stop: async () => {
-        await messages.close().catch(() => undefined);
-        await loop;
+      stop: () => {
+        stopped ??= messages
+          .close()
+          .catch(() => undefined)
+          .then(() => loop);
+        return stopped;
       },
     };
   }
@@ -178,5 +197,19 @@ export class JetStreamStreams implements DurableStreams {
   async state(stream: string): Promise<StreamState> {
     const info = await (await this.#manager).streams.info(stream);
     return { messages: info.state.messages, firstSequence: info.state.first_seq, lastSequence: info.state.last_seq };
+  }
+
+  async consumerState(stream: string, durable: string): Promise<ConsumerState> {
+    const info = await (await this.#manager).consumers.info(stream, durable);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered };
+  }
+
+  async removeConsumer(stream: string, durable: string): Promise<boolean> {
+    try {
+      return await (await this.#manager).consumers.delete(stream, durable);
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === CONSUMER_NOT_FOUND) return false;
+      throw error;
+    }
   }
 }
