@@ -105,6 +105,10 @@ export interface AgentConfig {
   leaseTtlMs: number;
   /** How often a node renews its leases and rebalances (spec: 5 s). */
   leaseRenewMs: number;
+  /** Journal batches between ingest and agents in embedded mode, so a killed process loses no accepted message. */
+  journal: boolean;
+  /** Size at which the journal starts a new segment file. */
+  journalSegmentBytes: number;
 }
 
 /** Reads the agent and rule-state settings (spec "Configuration": partitions, checkpoints, rule limits). */
@@ -117,6 +121,8 @@ export function loadAgentConfig(env: Env): AgentConfig {
     evidenceMax: integer(env, 'OPMAS_EVIDENCE_MAX', 20, 1),
     leaseTtlMs: integer(env, 'OPMAS_LEASE_TTL_MS', 15_000, 100),
     leaseRenewMs: integer(env, 'OPMAS_LEASE_RENEW_MS', 5000, 50),
+    journal: flag(env, 'OPMAS_JOURNAL', true),
+    journalSegmentBytes: integer(env, 'OPMAS_JOURNAL_SEGMENT_BYTES', 64 * 1024 * 1024, 1024),
   };
 }
 

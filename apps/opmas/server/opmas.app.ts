@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineApp } from '@platform/kernel/apps/define-app.ts';
 import { loadMigrations } from '@platform/kernel/db/migrator.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
-import { startAgents } from './agents/agent-runtime.ts';
+import { openIngestJournal, startAgents } from './agents/agent-runtime.ts';
 import { startIngest } from './ingest/ingest-runtime.ts';
 import { factsSubscription } from './inventory/inventory.subscription.ts';
 import { opmasMetricsOf } from './opmas.metrics.ts';
@@ -33,17 +33,19 @@ export const opmasApp = defineApp({
 
 /**
  * Seeds the shipped rules (every role: the API lists them), starts ingest, then the agents; stops ingest first so
- * its last flushed batches still reach the agents.
+ * its last flushed batches still reach the agents. In embedded worker processes both share the ingest journal.
  */
 async function startOpmas(kernel: Kernel): Promise<() => Promise<void>> {
   opmasMetricsOf(kernel);
   await new RuleService(kernel).seedBuiltins();
   const stopOrchestrator = await startOrchestrator(kernel);
-  const stopIngest = await startIngest(kernel);
-  const stopAgents = await startAgents(kernel);
+  const journal = await openIngestJournal(kernel);
+  const stopIngest = await startIngest(kernel, journal);
+  const stopAgents = await startAgents(kernel, journal);
   return async () => {
     await stopIngest();
     await stopAgents?.();
+    journal?.close();
     await stopOrchestrator();
   };
 }

@@ -2,6 +2,7 @@ import type { Subscription } from '@platform/kernel/bus/bus.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import type { FindingSink } from '../findings/finding-events.stream.ts';
 import type { DeviceFindingEvent } from '../findings/finding-recorder.ts';
+import type { IngestJournal, JournalRecord } from '../ingest/ingest-journal.ts';
 import type { LogBatch, ParsedEvent } from '../ingest/ingest-types.ts';
 import type { CompiledRule } from '../rules/rule-compiler.ts';
 import {
@@ -50,6 +51,11 @@ export class AgentHost {
   #owns: (device: string) => boolean = () => true;
   #partitioned = false;
   #subscription: Subscription | undefined;
+  #journal: IngestJournal | undefined;
+  /** The last journaled batch evaluated (the cursor a checkpoint of the current state may store). */
+  #journalSeq: number | undefined;
+  #replay: Promise<void> = Promise.resolve();
+  #stopping = false;
   #tail: Promise<void> = Promise.resolve();
 
   constructor(kernel: Kernel, rules: CompiledRule[], sink: FindingSink, options: EngineOptions = {}) {
@@ -82,9 +88,12 @@ export class AgentHost {
     return this.#enqueue(async () => this.#engine.replaceRules(rules));
   }
 
-  /** The window state changed by the batches received so far (for checkpoints). */
-  changes(): Promise<EngineChanges> {
-    return this.#enqueue(async () => this.#engine.takeChanges());
+  /**
+   * The window state changed by the batches evaluated so far, and (journal mode) the last journaled batch among
+   * them, taken at the same point between two batches (for checkpoints).
+   */
+  changes(): Promise<{ engine: EngineChanges; journalSeq: number | undefined }> {
+    return this.#enqueue(async () => ({ engine: this.#engine.takeChanges(), journalSeq: this.#journalSeq }));
   }
 
   /** The compiled rule the engine runs now (hot reload swaps it between batches). */
@@ -112,10 +121,46 @@ export class AgentHost {
     );
   }
 
+  /**
+   * Consumes the ingest journal instead of the bus (embedded mode): first the batches after the checkpointed
+   * cursor (what a killed process had accepted but not checkpointed), then every batch as it is appended.
+   */
+  startFromJournal(journal: IngestJournal, afterSeq: number): void {
+    this.#journal = journal;
+    this.#journalSeq = afterSeq;
+    const live: JournalRecord[] = [];
+    let replaying = true;
+    // Taken in the same tick as the listener is installed: every later batch reaches `live`, none is missed.
+    const replayThrough = journal.lastSeq;
+    journal.onAppend((record) => {
+      if (replaying) live.push(record);
+      else void this.#enqueueRecord(record);
+    });
+    this.#replay = (async () => {
+      for (const record of journal.read(afterSeq, replayThrough)) {
+        if (this.#stopping) return;
+        // One at a time, so a long backlog is never all in memory.
+        await this.#enqueueRecord(record);
+      }
+      replaying = false;
+      for (const record of live.splice(0)) void this.#enqueueRecord(record);
+    })().catch((error: unknown) => this.#kernel.logger.error({ err: error }, 'opmas journal replay failed'));
+  }
+
   /** Stops consuming and waits for the batches already received. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     this.#subscription?.unsubscribe();
+    this.#journal?.onAppend(undefined);
+    await this.#replay;
     await this.#tail;
+  }
+
+  #enqueueRecord(record: JournalRecord): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.handle(record.batch);
+      this.#journalSeq = record.seq;
+    }).catch(() => undefined);
   }
 
   #enqueue<T>(work: () => Promise<T>): Promise<T> {

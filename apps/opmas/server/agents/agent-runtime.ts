@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { recordingSink, streamingSink } from '../findings/finding-events.stream.ts';
 import { FindingRecorder } from '../findings/finding-recorder.ts';
+import { IngestJournal } from '../ingest/ingest-journal.ts';
 import { opmasMetricsOf } from '../opmas.metrics.ts';
 import { loadAgentConfig } from '../opmas-config.ts';
 import { RULES_CHANGED_SUBJECT, RuleService } from '../rules/rule.service.ts';
@@ -35,7 +37,7 @@ const versionsOf = (rows: RuleRow[]) => new Map(rows.map((row) => [row.id, row.v
  * may run: finding events go to JetStream and each node evaluates the device partitions it leases, loading a
  * partition's state when it takes it and checkpointing it when it hands it over.
  */
-export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>) | undefined> {
+export async function startAgents(kernel: Kernel, journal?: IngestJournal): Promise<(() => Promise<void>) | undefined> {
   if (kernel.config.role === 'api') return undefined;
   const config = loadAgentConfig(kernel.config.env);
   const rules = new RuleService(kernel);
@@ -86,7 +88,8 @@ export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>)
     host.importState(await checkpoint.load(versionsOf(rows)));
   }
   hosts.set(kernel, host);
-  host.start();
+  if (journal) host.startFromJournal(journal, await checkpoint.journalCursor());
+  else host.start();
 
   const reload = async () => {
     fingerprint = await rules.repository.fingerprint();
@@ -98,8 +101,10 @@ export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>)
     checkpointing = checkpointing
       .then(async () => {
         const started = performance.now();
-        const { written, deleted } = await checkpoint.save(await host.changes(), versionsOf(rows));
+        const { engine, journalSeq } = await host.changes();
+        const { written, deleted } = await checkpoint.save(engine, versionsOf(rows), journalSeq);
         if (written + deleted > 0) metrics.checkpointSeconds.observe((performance.now() - started) / 1000);
+        if (journal && journalSeq !== undefined) journal.truncate(journalSeq);
       })
       .catch((error: unknown) => kernel.logger.error({ err: error }, 'opmas rule state checkpoint failed'));
     return checkpointing;
@@ -128,4 +133,18 @@ export async function startAgents(kernel: Kernel): Promise<(() => Promise<void>)
     hosts.delete(kernel);
     partitionLeases.delete(kernel);
   };
+}
+
+/**
+ * The ingest journal of an embedded worker process (no NATS; `OPMAS_JOURNAL`), continuing after the checkpointed
+ * cursor; undefined for the api role and on NATS, where several nodes consume the bus.
+ */
+export async function openIngestJournal(kernel: Kernel): Promise<IngestJournal | undefined> {
+  const config = loadAgentConfig(kernel.config.env);
+  if (kernel.config.role === 'api' || kernel.streams || !config.journal) return undefined;
+  const cursor = await new StateCheckpoint(kernel.db, config.partitions).journalCursor();
+  return IngestJournal.open(join(kernel.config.dataDir, 'opmas', 'journal'), {
+    segmentBytes: config.journalSegmentBytes,
+    startAfter: cursor,
+  });
 }

@@ -25,3 +25,10 @@ export const agentLeases = opmasSchema.table(
   (table) => [primaryKey({ columns: [table.domain, table.partition] })],
 );
 export type AgentLeaseRow = typeof agentLeases.$inferSelect;
+
+/** The ingest journal's checkpointed cursor per consumer (migration 0006). */
+export const journalCursor = opmasSchema.table('journal_cursor', {
+  consumer: text('consumer').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});

@@ -9,8 +9,11 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ruleState } from '../rules/rule.tables.ts';
 import type { EngineChanges, EngineState } from '../rules/rule-engine.ts';
 import type { KeyState } from '../rules/window-state.ts';
+import { journalCursor } from './agent.tables.ts';
 
 const SESSION_KEY = '@session';
+/** The one journal consumer: the agent host of the embedded process. */
+const JOURNAL_CONSUMER = 'agents';
 const UPSERT_CHUNK = 500;
 
 interface StateRow {
@@ -64,10 +67,23 @@ export class StateCheckpoint {
     return state;
   }
 
-  /** Writes the changed rows, deletes the gone ones and the rows of reset rules, in one transaction. */
+  /** The journal sequence number the stored state covers (0 before the first checkpoint). */
+  async journalCursor(): Promise<number> {
+    const [row] = await this.#db.orm
+      .select({ seq: journalCursor.seq })
+      .from(journalCursor)
+      .where(eq(journalCursor.consumer, JOURNAL_CONSUMER));
+    return row?.seq ?? 0;
+  }
+
+  /**
+   * Writes the changed rows, deletes the gone ones and the rows of reset rules, and moves the journal cursor to the
+   * last batch these changes include, in one transaction.
+   */
   async save(
     changes: EngineChanges,
     versions: ReadonlyMap<string, number>,
+    journalSeq?: number,
   ): Promise<{ written: number; deleted: number }> {
     const rows: StateRow[] = [];
     const gone: Omit<StateRow, 'state'>[] = [];
@@ -83,9 +99,16 @@ export class StateCheckpoint {
       if (sessions && Object.keys(sessions).length > 0) rows.push({ ...row, state: sessions });
       else gone.push(row);
     }
-    if (rows.length === 0 && gone.length === 0 && changes.resetRules.length === 0) return { written: 0, deleted: 0 };
+    const unchanged = rows.length === 0 && gone.length === 0 && changes.resetRules.length === 0;
+    if (unchanged && journalSeq === undefined) return { written: 0, deleted: 0 };
     await this.#db.transaction(async (tx) => {
       const orm: Orm = tx;
+      if (journalSeq !== undefined) {
+        await orm
+          .insert(journalCursor)
+          .values({ consumer: JOURNAL_CONSUMER, seq: journalSeq, updatedAt: new Date() })
+          .onConflictDoUpdate({ target: journalCursor.consumer, set: { seq: journalSeq, updatedAt: new Date() } });
+      }
       if (changes.resetRules.length > 0)
         await orm.delete(ruleState).where(inArray(ruleState.ruleId, changes.resetRules));
       for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {

@@ -4,6 +4,7 @@ import { DeviceService } from '../devices/device.service.ts';
 import { type IngestConfig, loadIngestConfig } from '../opmas-config.ts';
 import { compileClassification, DEFAULT_CLASSIFICATION } from './classifier.ts';
 import { IngestCounters } from './ingest-counters.ts';
+import type { IngestJournal } from './ingest-journal.ts';
 import { IngestPipeline } from './ingest-pipeline.ts';
 import { IngestQueue } from './ingest-queue.ts';
 import type { ListenerStatus, SyslogListener } from './listener.ts';
@@ -50,6 +51,11 @@ export class IngestRuntime {
       maxMessageBytes: this.config.maxMessageBytes,
       onError: (error) => kernel.logger.error({ err: error }, 'opmas ingest message failed'),
     });
+  }
+
+  /** Journals every batch from now on (embedded worker processes; see IngestJournal). */
+  attachJournal(journal: IngestJournal | undefined): void {
+    this.#batcher.attachJournal(journal);
   }
 
   /**
@@ -131,8 +137,9 @@ export function ingestRuntimeFor(kernel: Kernel): IngestRuntime {
  * The app's start hook: every role flushes device traffic (the api role ingests over HTTP); listeners run only in
  * processes with ROLE `worker` or `all` (spec "Architecture": "worker/all run listeners").
  */
-export async function startIngest(kernel: Kernel): Promise<() => Promise<void>> {
+export async function startIngest(kernel: Kernel, journal?: IngestJournal): Promise<() => Promise<void>> {
   const runtime = ingestRuntimeFor(kernel);
+  runtime.attachJournal(journal);
   if (kernel.config.role !== 'api') await runtime.startListeners();
   const timer = setInterval(() => {
     runtime.devices
@@ -143,5 +150,6 @@ export async function startIngest(kernel: Kernel): Promise<() => Promise<void>> 
   return async () => {
     clearInterval(timer);
     await runtime.stop();
+    runtime.attachJournal(undefined);
   };
 }

@@ -1,4 +1,5 @@
 import type { EventBus } from '@platform/kernel/bus/bus.ts';
+import type { IngestJournal } from './ingest-journal.ts';
 import type { LogBatch, ParsedEvent } from './ingest-types.ts';
 
 /** Bus subject of one batch: `opmas.logs.<domain>.<device slug>` (spec 02-opmas "Architecture"). */
@@ -26,9 +27,15 @@ export class LogBatcher {
   readonly #open = new Map<string, OpenBatch>();
   readonly #pending = new Set<Promise<void>>();
   #seq = 0;
+  #journal: IngestJournal | undefined;
 
   constructor(options: LogBatcherOptions) {
     this.#options = options;
+  }
+
+  /** From now on every batch is journaled before it is published (embedded mode; see IngestJournal). */
+  attachJournal(journal: IngestJournal | undefined): void {
+    this.#journal = journal;
   }
 
   /** Adds one event; publishes its batch when full. */
@@ -65,6 +72,7 @@ export class LogBatcher {
       seq: ++this.#seq,
       events: batch.events,
     };
+    this.#journal?.append(payload);
     const publishing = this.#options.bus
       .publish(subject, payload)
       .catch((error: unknown) => this.#options.onPublishError(error, subject))

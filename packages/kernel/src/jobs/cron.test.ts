@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildTestApp, type TestPlatform } from '@platform/testing/build-test-app.ts';
+import { postgresForFile } from '@platform/testing/postgres-for-file.ts';
+import { spawnFixture } from '@platform/testing/spawn-fixture.ts';
 import { eq, sql } from 'drizzle-orm';
 import { generateKey } from '../crypto/fernet.ts';
 import { schedules } from '../db/kernel.schema.ts';
-import { postgresForFile } from './test-fixtures/postgres-for-file.ts';
-import { spawnFixture } from './test-fixtures/spawn-fixture.ts';
 import { waitFor } from './test-fixtures/wait-for.ts';
 import { CRON_QUEUE, CRON_SCHEDULE, cronTestApp, type DatabaseRef } from './test-fixtures/worker-apps.ts';
 

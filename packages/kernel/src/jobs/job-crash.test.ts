@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '@platform/testing/build-test-app.ts';
+import { postgresForFile } from '@platform/testing/postgres-for-file.ts';
+import { spawnFixture } from '@platform/testing/spawn-fixture.ts';
 import { sql } from 'drizzle-orm';
 import { generateKey } from '../crypto/fernet.ts';
-import { postgresForFile } from './test-fixtures/postgres-for-file.ts';
-import { spawnFixture } from './test-fixtures/spawn-fixture.ts';
 import { waitFor } from './test-fixtures/wait-for.ts';
 import { CRASH_QUEUE, crashTestApp, type DatabaseRef } from './test-fixtures/worker-apps.ts';
 

@@ -4,13 +4,13 @@ import { describe, test } from 'node:test';
 import { buildTestApp, type TestPlatform } from '@platform/testing/build-test-app.ts';
 import { describeEachEngine } from '@platform/testing/database-engines.ts';
 import { natsTier } from '@platform/testing/nats-server.ts';
+import { postgresForFile } from '@platform/testing/postgres-for-file.ts';
+import { spawnFixture } from '@platform/testing/spawn-fixture.ts';
 import { sql } from 'drizzle-orm';
 import type { BusMessage } from '../bus/bus.ts';
 import { connectNatsBus } from '../bus/nats-bus.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { createOrder, ORDER_CREATED, outboxTestApp } from './test-fixtures/outbox-apps.ts';
-import { postgresForFile } from './test-fixtures/postgres-for-file.ts';
-import { spawnFixture } from './test-fixtures/spawn-fixture.ts';
 import { waitFor } from './test-fixtures/wait-for.ts';
 
 const postgres = postgresForFile();

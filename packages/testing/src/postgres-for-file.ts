@@ -1,5 +1,5 @@
 import { after } from 'node:test';
-import { type PostgresServer, postgresTierSkipReason, startPostgres } from '@platform/testing/postgres-server.ts';
+import { type PostgresServer, postgresTierSkipReason, startPostgres } from './postgres-server.ts';
 
 /**
  * One PostgreSQL 15 cluster per test file, started on first use and stopped when the file ends; `skip` gates the

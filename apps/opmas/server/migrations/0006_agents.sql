@@ -17,3 +17,10 @@ create table agent_leases (
   lease_until timestamptz not null,
   primary key (domain, partition)
 );
+-- The ingest journal's cursor (embedded mode): the last journaled batch the checkpointed rule state covers, written
+-- in the checkpoint's transaction; a restart replays the journal after it.
+create table journal_cursor (
+  consumer text primary key,
+  seq bigint not null,
+  updated_at timestamptz not null
+);
