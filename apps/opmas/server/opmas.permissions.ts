@@ -23,6 +23,10 @@ export const PERMISSIONS = {
   systemRead: 'opmas:system:read',
   systemWrite: 'opmas:system:write',
   credentialsWrite: 'opmas:credentials:write',
+  agentsRead: 'opmas:agents:read',
+  agentsWrite: 'opmas:agents:write',
+  templatesWrite: 'opmas:templates:write',
+  dashboardRead: 'opmas:dashboard:read',
   /** spec "Roles": only admins may ask for mode `execute` (403 `mode_forbidden` otherwise). */
   modeExecute: 'opmas:mode:execute',
 } as const;
@@ -73,6 +77,15 @@ const declarations: { permission: string; description: string; roles: string[] }
   { permission: PERMISSIONS.systemWrite, description: 'Change runtime settings', roles: [] },
   { permission: PERMISSIONS.modeExecute, description: 'Run actions in execute mode', roles: [] },
   { permission: PERMISSIONS.credentialsWrite, description: 'Set device SSH keys and passwords', roles: [] },
+  {
+    permission: PERMISSIONS.agentsRead,
+    description: 'See agents, their replicas and rules',
+    roles: ['user', 'viewer'],
+  },
+  { permission: PERMISSIONS.agentsWrite, description: 'Create, configure, start and stop agents', roles: [] },
+  // spec "Bad input and security": command templates are admin-only.
+  { permission: PERMISSIONS.templatesWrite, description: 'Create and change command templates', roles: [] },
+  { permission: PERMISSIONS.dashboardRead, description: 'See the dashboard', roles: ['user', 'viewer'] },
 ];
 
 export const permissionDeclarations: PermissionDeclaration[] = declarations.map(
