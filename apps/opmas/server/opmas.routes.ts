@@ -10,6 +10,7 @@ import { actionRoutes } from './orchestrator/actions.routes.ts';
 import { decisionRoutes } from './orchestrator/decisions.routes.ts';
 import { playbookRoutes } from './orchestrator/playbooks.routes.ts';
 import { ruleRoutes } from './rules/rules.routes.ts';
+import { telemetryRoutes } from './telemetry/telemetry.routes.ts';
 
 /** Every route of the app, mounted by the kernel under `/opmas` (or `/` with MOUNT_AT_ROOT). */
 export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async (app, { kernel }) => {
@@ -23,4 +24,5 @@ export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async 
   await app.register(actionRoutes, { kernel });
   await app.register(playbookRoutes, { kernel });
   await app.register(decisionRoutes, { kernel });
+  await app.register(telemetryRoutes, { kernel });
 };

@@ -14,9 +14,12 @@ import {
   RuleEngine,
   type RuleStats,
 } from '../rules/rule-engine.ts';
+import type { TelemetryBatch } from '../telemetry/telemetry.service.ts';
 
 /** Every log batch of every domain and device (spec "Architecture": `opmas.logs.<domain>.<device>`). */
 export const LOGS_PATTERN = 'opmas.logs.>';
+/** Pushed telemetry of every device (`opmas.telemetry.<device>`). */
+export const TELEMETRY_PATTERN = 'opmas.telemetry.>';
 /** Bus subject of a fact (kind and device slug are bus-safe tokens). */
 export const factSubject = (kind: string, device: string): string => `opmas.facts.${kind}.${device}`;
 
@@ -51,6 +54,7 @@ export class AgentHost {
   #owns: (device: string) => boolean = () => true;
   #partitioned = false;
   #subscription: Subscription | undefined;
+  #telemetry: Subscription | undefined;
   #journal: IngestJournal | undefined;
   /** The last journaled batch evaluated (the cursor a checkpoint of the current state may store). */
   #journalSeq: number | undefined;
@@ -113,6 +117,7 @@ export class AgentHost {
 
   /** Subscribes to the log batches. */
   start(): void {
+    this.#subscribeTelemetry();
     this.#subscription = this.#kernel.bus.subscribe<LogBatch>(
       LOGS_PATTERN,
       // Failures are logged by the chain; the bus must not see them as a redelivery request.
@@ -126,6 +131,7 @@ export class AgentHost {
    * cursor (what a killed process had accepted but not checkpointed), then every batch as it is appended.
    */
   startFromJournal(journal: IngestJournal, afterSeq: number): void {
+    this.#subscribeTelemetry();
     this.#journal = journal;
     this.#journalSeq = afterSeq;
     const live: JournalRecord[] = [];
@@ -151,9 +157,32 @@ export class AgentHost {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#subscription?.unsubscribe();
+    this.#telemetry?.unsubscribe();
     this.#journal?.onAppend(undefined);
     await this.#replay;
     await this.#tail;
+  }
+
+  // Telemetry is not journaled: a sample lost in a crash is replaced by the next push a minute later.
+  #subscribeTelemetry(): void {
+    this.#telemetry = this.#kernel.bus.subscribe<TelemetryBatch>(
+      TELEMETRY_PATTERN,
+      (message) => this.#enqueue(() => this.handleTelemetry(message.data)).catch(() => undefined),
+      this.#partitioned ? {} : { queue: AGENT_QUEUE },
+    );
+  }
+
+  /** Evaluates pushed samples against the metric rules (if this node owns the device). */
+  async handleTelemetry(batch: TelemetryBatch): Promise<void> {
+    if (!this.#owns(batch.device)) return;
+    const receivedAt = Date.now();
+    const events: DeviceFindingEvent[] = [];
+    for (const sample of batch.samples) {
+      for (const finding of this.#engine.evaluateSample(sample).findings) {
+        events.push({ ...finding, device_id: batch.device_id, trigger_received_at: receivedAt });
+      }
+    }
+    if (events.length > 0) await this.#sink(events);
   }
 
   #enqueueRecord(record: JournalRecord): Promise<void> {
