@@ -153,7 +153,12 @@ export class AgentHost {
     })().catch((error: unknown) => this.#kernel.logger.error({ err: error }, 'opmas journal replay failed'));
   }
 
-  /** Stops consuming and waits for the batches already received. */
+  /** Resolves once the finding events of every batch evaluated so far are stored. */
+  findingsSettled(): Promise<void> {
+    return this.#sink.settled();
+  }
+
+  /** Stops consuming and waits for the batches already received and their findings. */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#subscription?.unsubscribe();
@@ -161,6 +166,7 @@ export class AgentHost {
     this.#journal?.onAppend(undefined);
     await this.#replay;
     await this.#tail;
+    await this.#sink.settled();
   }
 
   // Telemetry is not journaled: a sample lost in a crash is replaced by the next push a minute later.
@@ -182,7 +188,7 @@ export class AgentHost {
         events.push({ ...finding, device_id: batch.device_id, trigger_received_at: receivedAt });
       }
     }
-    if (events.length > 0) await this.#sink(events);
+    if (events.length > 0) await this.#sink.write(events);
   }
 
   #enqueueRecord(record: JournalRecord): Promise<void> {
@@ -215,6 +221,6 @@ export class AgentHost {
     }
     // spec "Architecture": facts go to `opmas.facts.<kind>.<device>` for the inventory (queue `opmas-facts`).
     for (const fact of facts) await this.#kernel.bus.publish(factSubject(fact.kind, fact.device), fact);
-    if (events.length > 0) await this.#sink(events);
+    if (events.length > 0) await this.#sink.write(events);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Kernel } from '@platform/kernel/kernel.ts';
-import { recordingSink, streamingSink } from '../findings/finding-events.stream.ts';
+import { RecordingSink, streamingSink } from '../findings/finding-events.stream.ts';
 import { FindingRecorder } from '../findings/finding-recorder.ts';
 import { IngestJournal } from '../ingest/ingest-journal.ts';
 import { opmasMetricsOf } from '../opmas.metrics.ts';
@@ -47,7 +47,7 @@ export async function startAgents(kernel: Kernel, journal?: IngestJournal): Prom
   const metrics = opmasMetricsOf(kernel);
   const sink = kernel.streams
     ? streamingSink(kernel, kernel.streams)
-    : recordingSink(kernel, new FindingRecorder(kernel));
+    : new RecordingSink(kernel, new FindingRecorder(kernel));
   const host = new AgentHost(kernel, await rules.activeRules(), sink, {
     maxKeysPerRule: config.ruleMaxKeys,
     matchMaxChars: config.matchMaxChars,
@@ -102,6 +102,8 @@ export async function startAgents(kernel: Kernel, journal?: IngestJournal): Prom
       .then(async () => {
         const started = performance.now();
         const { engine, journalSeq } = await host.changes();
+        // The state may only claim batches whose findings are stored, or a crash would lose those findings.
+        await host.findingsSettled();
         const { written, deleted } = await checkpoint.save(engine, versionsOf(rows), journalSeq);
         if (written + deleted > 0) metrics.checkpointSeconds.observe((performance.now() - started) / 1000);
         if (journal && journalSeq !== undefined) journal.truncate(journalSeq);

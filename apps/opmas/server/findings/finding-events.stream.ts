@@ -19,8 +19,13 @@ const DUPLICATE_WINDOW_MS = 10 * 60_000;
 const PUBLISH_ATTEMPTS = 5;
 const PUBLISH_RETRY_MS = 1000;
 
-/** Takes the finding events of one log batch, in order. */
-export type FindingSink = (events: DeviceFindingEvent[]) => Promise<void>;
+/** Where the agent hands the finding events of each log batch, in order. */
+export interface FindingSink {
+  /** Takes one batch's events; may resolve before they are stored (then `settled` waits for them). */
+  write(events: DeviceFindingEvent[]): Promise<void>;
+  /** Resolves once every event written before the call is stored (or given up after logging). */
+  settled(): Promise<void>;
+}
 
 export async function ensureFindingsStream(streams: DurableStreams, maxAgeSeconds: number): Promise<void> {
   await streams.ensureStream({
@@ -31,17 +36,73 @@ export async function ensureFindingsStream(streams: DurableStreams, maxAgeSecond
   });
 }
 
-/** Embedded mode: store each event now; a storage failure is logged (the event is lost, like a crash would). */
-export function recordingSink(kernel: Kernel, recorder: FindingRecorder): FindingSink {
-  return async (events) => {
-    for (const event of events) {
+/** Events taken per transaction. */
+const STORE_BATCH = 500;
+/** Beyond this many unstored events the agent waits (back-pressure instead of unbounded memory). */
+const QUEUE_HIGH_WATER = 5000;
+
+/**
+ * Embedded mode: events are stored by one writer loop that takes everything queued so far into one transaction
+ * (group commit), so the agent never waits on the database for each finding and a burst costs a few statements. A
+ * batch that fails is retried one event at a time; an event that still fails is logged and lost (like a crash).
+ */
+export class RecordingSink implements FindingSink {
+  readonly #kernel: Kernel;
+  readonly #recorder: FindingRecorder;
+  #queue: DeviceFindingEvent[] = [];
+  #written = 0;
+  #stored = 0;
+  #running: Promise<void> | undefined;
+  readonly #waiters = new Set<{ mark: number; resolve: () => void }>();
+
+  constructor(kernel: Kernel, recorder: FindingRecorder) {
+    this.#kernel = kernel;
+    this.#recorder = recorder;
+  }
+
+  write(events: DeviceFindingEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    this.#queue.push(...events);
+    this.#written += events.length;
+    this.#running ??= this.#drain().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#queue.length > QUEUE_HIGH_WATER ? this.#until(this.#written - QUEUE_HIGH_WATER) : Promise.resolve();
+  }
+
+  settled(): Promise<void> {
+    return this.#until(this.#written);
+  }
+
+  #until(mark: number): Promise<void> {
+    if (this.#stored >= mark) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.add({ mark, resolve }));
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, STORE_BATCH);
       try {
-        await recorder.record(event);
+        await this.#recorder.recordBatch(batch);
       } catch (error) {
-        kernel.logger.error({ err: error, event_id: event.event_id }, 'opmas finding not stored');
+        this.#kernel.logger.warn(
+          { err: error, events: batch.length },
+          'opmas finding batch failed; storing one by one',
+        );
+        for (const event of batch) {
+          await this.#recorder.record(event).catch((single: unknown) => {
+            this.#kernel.logger.error({ err: single, event_id: event.event_id }, 'opmas finding not stored');
+          });
+        }
+      }
+      this.#stored += batch.length;
+      for (const waiter of this.#waiters) {
+        if (this.#stored < waiter.mark) continue;
+        this.#waiters.delete(waiter);
+        waiter.resolve();
       }
     }
-  };
+  }
 }
 
 /**
@@ -63,8 +124,11 @@ export function streamingSink(kernel: Kernel, streams: DurableStreams): FindingS
       }
     }
   };
-  return async (events) => {
-    await Promise.all(events.map(publish));
+  return {
+    write: async (events) => {
+      await Promise.all(events.map(publish));
+    },
+    settled: () => Promise.resolve(),
   };
 }
 

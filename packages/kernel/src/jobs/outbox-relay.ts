@@ -38,6 +38,22 @@ export class OutboxRelay {
     await executor.execute(sql`select pg_notify(${CHANNEL}, '')`);
   }
 
+  /** Writes several events inside the caller's transaction with one insert and one notification. */
+  async writeMany(
+    executor: Executor,
+    messages: { subject: string; payload: unknown; headers?: Record<string, string> }[],
+  ): Promise<void> {
+    if (messages.length === 0) return;
+    await executor.insert(outbox).values(
+      messages.map(({ subject, payload, headers }) => ({
+        subject,
+        payload: payload ?? null,
+        headers: headers ?? null,
+      })),
+    );
+    await executor.execute(sql`select pg_notify(${CHANNEL}, '')`);
+  }
+
   async start(): Promise<void> {
     if (!this.#stopped) return;
     this.#stopped = false;
