@@ -1,15 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { authCompatRoutes } from './compat/auth-compat.routes.ts';
+import { deviceOperationRoutes } from './devices/device-operations.routes.ts';
 import { deviceRoutes } from './devices/devices.routes.ts';
 import { findingRoutes } from './findings/findings.routes.ts';
 import { ingestRuntimeFor } from './ingest/ingest-runtime.ts';
+import { logStatsRoutes } from './ingest/log-stats.routes.ts';
 import { logsRoutes } from './ingest/logs.routes.ts';
 import { clientRoutes } from './inventory/clients.routes.ts';
 import { actionRoutes } from './orchestrator/actions.routes.ts';
+import { actionExportRoutes } from './orchestrator/actions-export.routes.ts';
 import { decisionRoutes } from './orchestrator/decisions.routes.ts';
 import { playbookRoutes } from './orchestrator/playbooks.routes.ts';
 import { ruleRoutes } from './rules/rules.routes.ts';
+import { configurationRoutes } from './system/configurations.routes.ts';
+import { dashboardRoutes } from './system/dashboard.routes.ts';
+import { systemRoutes } from './system/system.routes.ts';
+import { uiMetricsRoutes } from './system/ui-metrics.routes.ts';
 import { telemetryRoutes } from './telemetry/telemetry.routes.ts';
 
 /** Every route of the app, mounted by the kernel under `/opmas` (or `/` with MOUNT_AT_ROOT). */
@@ -17,12 +24,19 @@ export const opmasRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = async 
   const ingest = ingestRuntimeFor(kernel);
   await app.register(authCompatRoutes, { kernel });
   await app.register(logsRoutes, { ingest });
+  await app.register(logStatsRoutes, { kernel });
   await app.register(deviceRoutes, { kernel, devices: ingest.devices });
+  await app.register(deviceOperationRoutes, { kernel, ingest });
   await app.register(findingRoutes, { kernel });
   await app.register(clientRoutes, { kernel });
   await app.register(ruleRoutes, { kernel });
   await app.register(actionRoutes, { kernel });
   await app.register(playbookRoutes, { kernel });
   await app.register(decisionRoutes, { kernel });
+  await app.register(actionExportRoutes, { kernel });
+  await app.register(systemRoutes, { kernel });
+  await app.register(uiMetricsRoutes, { kernel });
+  await app.register(configurationRoutes, { kernel });
+  await app.register(dashboardRoutes, { kernel });
   await app.register(telemetryRoutes, { kernel });
 };

@@ -6,6 +6,7 @@ import type { IngestCounters } from './ingest-counters.ts';
 import type { IngestQueue } from './ingest-queue.ts';
 import type { ParsedEvent, RawMessage } from './ingest-types.ts';
 import type { LogBatcher } from './log-batcher.ts';
+import type { LogStatsAccumulator } from './log-stats.ts';
 import { type ParseContext, parseSyslog } from './syslog-parser.ts';
 
 /** Messages taken from the queue per drain step, so one step never holds the event loop for long. */
@@ -19,6 +20,8 @@ export interface IngestPipelineOptions {
   devices: DeviceService;
   classifier: Classifier;
   batcher: LogBatcher;
+  /** Per-minute counts of every event handed to the batcher, parse errors included. */
+  logStats: LogStatsAccumulator;
   defaultTimezone: string;
   maxMessageBytes: number;
   onError: (error: unknown) => void;
@@ -68,6 +71,7 @@ export class IngestPipeline {
     };
     counters.accepted(raw.transport, event.ok);
     devices.noteTraffic(device, raw.receivedAt, raw.sourceIp);
+    this.#options.logStats.count(event);
     batcher.add(event);
     return { event };
   }

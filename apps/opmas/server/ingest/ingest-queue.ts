@@ -13,6 +13,7 @@ export class IngestQueue {
   #items: RawMessage[] = [];
   #head = 0;
   #pressured = false;
+  #operatorPaused = false;
   #onPressure: (pressured: boolean) => void = () => {};
   #onItem: () => void = () => {};
 
@@ -29,6 +30,17 @@ export class IngestQueue {
     return this.#pressured;
   }
 
+  /** True while an operator paused ingest (spec "API" control `pause_ingest`). */
+  get paused(): boolean {
+    return this.#operatorPaused;
+  }
+
+  /** Operator pause: streams stop being read (they lose nothing), datagrams are refused until resumed. */
+  setPaused(paused: boolean): void {
+    this.#operatorPaused = paused;
+    this.#onPressure(paused || this.#pressured);
+  }
+
   /** Registers the pause/resume callback (TCP listeners) and the wake-up of the consumer. */
   connect(handlers: { onPressure?: (pressured: boolean) => void; onItem?: () => void }): void {
     if (handlers.onPressure) this.#onPressure = handlers.onPressure;
@@ -37,7 +49,7 @@ export class IngestQueue {
 
   /** Adds a message; false when the queue is full. */
   offer(message: RawMessage): boolean {
-    if (this.depth >= this.max) return false;
+    if (this.depth >= this.max || (this.#operatorPaused && message.transport === 'udp')) return false;
     this.#items.push(message);
     if (!this.#pressured && this.depth > this.max * HIGH_WATER) {
       this.#pressured = true;
@@ -57,7 +69,7 @@ export class IngestQueue {
     }
     if (this.#pressured && this.depth < this.max * LOW_WATER) {
       this.#pressured = false;
-      this.#onPressure(false);
+      if (!this.#operatorPaused) this.#onPressure(false);
     }
     return taken;
   }

@@ -10,6 +10,8 @@ import { IngestQueue } from './ingest-queue.ts';
 import type { ListenerStatus, SyslogListener } from './listener.ts';
 import { createListeners } from './listener-set.ts';
 import { LogBatcher } from './log-batcher.ts';
+import { LogStatsRepository } from './log-stats.repository.ts';
+import { LogStatsAccumulator } from './log-stats.ts';
 import { TcpListener } from './tcp-listener.ts';
 import { WorkerListeners } from './worker-listeners.ts';
 
@@ -23,6 +25,7 @@ export class IngestRuntime {
   readonly queue: IngestQueue;
   readonly devices: DeviceService;
   readonly pipeline: IngestPipeline;
+  readonly logStats: LogStatsAccumulator;
   readonly node = `${hostname()}:${process.pid}`;
   readonly #kernel: Kernel;
   readonly #batcher: LogBatcher;
@@ -34,6 +37,7 @@ export class IngestRuntime {
     this.config = loadIngestConfig(kernel.config.env);
     this.queue = new IngestQueue(this.config.queueMax);
     this.devices = new DeviceService(kernel, this.config);
+    this.logStats = new LogStatsAccumulator(new LogStatsRepository(kernel.db.orm));
     this.#batcher = new LogBatcher({
       bus: kernel.bus,
       node: this.node,
@@ -47,6 +51,7 @@ export class IngestRuntime {
       devices: this.devices,
       classifier: compileClassification(DEFAULT_CLASSIFICATION),
       batcher: this.#batcher,
+      logStats: this.logStats,
       defaultTimezone: this.config.defaultTimezone,
       maxMessageBytes: this.config.maxMessageBytes,
       onError: (error) => kernel.logger.error({ err: error }, 'opmas ingest message failed'),
@@ -96,7 +101,7 @@ export class IngestRuntime {
     this.#listeners = listeners;
   }
 
-  /** Stops the listeners, publishes what is in flight and writes the device traffic counters. */
+  /** Stops the listeners, publishes what is in flight and writes the device traffic counters and log stats. */
   async stop(): Promise<void> {
     for (const listener of this.#listeners) await listener.stop();
     this.#listeners = [];
@@ -104,6 +109,7 @@ export class IngestRuntime {
     this.#workerListeners = undefined;
     await this.pipeline.settle();
     await this.devices.flushTraffic();
+    await this.logStats.flush();
   }
 
   listenerStatuses(): ListenerStatus[] {
@@ -145,6 +151,7 @@ export async function startIngest(kernel: Kernel, journal?: IngestJournal): Prom
     runtime.devices
       .flushTraffic()
       .catch((error) => kernel.logger.warn({ err: error }, 'opmas device traffic flush failed'));
+    runtime.logStats.flush().catch((error) => kernel.logger.warn({ err: error }, 'opmas log stats flush failed'));
   }, TRAFFIC_FLUSH_MS);
   timer.unref();
   return async () => {

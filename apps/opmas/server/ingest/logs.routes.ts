@@ -76,6 +76,10 @@ export const logsRoutes: FastifyPluginAsyncTypebox<{ ingest: IngestRuntime }> = 
       referenceTime = Date.parse(query.reference_time);
       if (Number.isNaN(referenceTime)) throw badRequest('reference_time is not a date', undefined, 'validation_failed');
     }
+    if (queue.paused) {
+      reply.header('retry-after', '1');
+      throw new AppError(503, 'ingest_paused', 'ingest paused by an operator; retry later');
+    }
     if (queue.pressured) {
       reply.header('retry-after', '1');
       throw new AppError(503, 'ingest_busy', 'ingest queue above 80 %; retry shortly');

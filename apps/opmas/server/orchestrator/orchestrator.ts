@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import { findings } from '../findings/finding.tables.ts';
 import type { FindingChangeMessage } from '../findings/finding-stream.ts';
 import { type DeviceRow, devices, type ExecutionMode } from '../opmas.schema.ts';
+import { orchestratorPaused } from '../system/orchestrator-pause.ts';
 import {
   type ExecutionRow,
   playbookExecutions,
@@ -127,6 +128,8 @@ export async function orchestrateFinding(
     device_tags: device?.tags ?? [],
   }).filter((profile) => finding.occurrences === 1 || profile.rerunOnRepeat);
   if (candidates.length === 0) return [];
+  // spec "API" control pause_orchestrator: the finding is stored, but no new execution starts.
+  if (await orchestratorPaused(orm)) return [];
   const system = await systemMode(orm, fallbackMode);
   const created: ExecutionRow[] = [];
   for (const profile of candidates) {

@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import { findings } from '../findings/finding.tables.ts';
 import { PERMISSIONS } from '../opmas.permissions.ts';
 import { devices } from '../opmas.schema.ts';
+import { appendConfigHistory } from '../system/system-config.repository.ts';
 import { presentExecution, presentPlaybook, presentProfile } from './orchestrator.presenter.ts';
 import { OrchestratorRepository } from './orchestrator.repository.ts';
 import {
@@ -190,6 +191,7 @@ export const playbookRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = asy
           .insert(systemConfig)
           .values({ key: MODE_KEY, value: mode, updatedBy: by })
           .onConflictDoUpdate({ target: systemConfig.key, set: { value: mode, updatedBy: by, updatedAt: new Date() } });
+        await appendConfigHistory(tx, { key: MODE_KEY, before, after: mode, by });
         await kernel.audit.record(
           auditContextOf(request),
           { action: 'opmas.system.mode', targetType: 'opmas.system', before: { mode: before }, after: { mode } },
