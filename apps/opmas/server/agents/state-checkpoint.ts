@@ -131,15 +131,15 @@ export class StateCheckpoint {
             },
           });
       }
-      for (const row of gone) {
+      // One statement per chunk: with rotating sources thousands of keys expire between two checkpoints.
+      for (let i = 0; i < gone.length; i += UPSERT_CHUNK) {
+        const keys = gone
+          .slice(i, i + UPSERT_CHUNK)
+          .map((row) => sql`(${row.ruleId}, ${row.deviceSlug}, ${row.groupKey})`);
         await orm
           .delete(ruleState)
           .where(
-            and(
-              eq(ruleState.ruleId, row.ruleId),
-              eq(ruleState.deviceSlug, row.deviceSlug),
-              eq(ruleState.groupKey, row.groupKey),
-            ),
+            sql`(${ruleState.ruleId}, ${ruleState.deviceSlug}, ${ruleState.groupKey}) in (${sql.join(keys, sql`, `)})`,
           );
       }
     });
