@@ -77,7 +77,7 @@ export const findingSubscription: AppSubscription = {
   subject: FINDING_CHANGES_PATTERN,
   queue: 'opmas-orchestrator',
   handler: async (message: BusMessage<FindingChangeMessage>, kernel: Kernel) => {
-    await orchestrateFinding(kernel, message.data, orchestratorOf(kernel).config.mode);
+    await orchestrateFinding(kernel, message.data);
   },
 };
 

@@ -10,7 +10,6 @@ import { eq } from 'drizzle-orm';
 import { findings } from '../findings/finding.tables.ts';
 import type { FindingChangeMessage } from '../findings/finding-stream.ts';
 import { type DeviceRow, devices, type ExecutionMode } from '../opmas.schema.ts';
-import { orchestratorPaused } from '../system/orchestrator-pause.ts';
 import {
   type ExecutionRow,
   playbookExecutions,
@@ -19,12 +18,13 @@ import {
   profiles,
   systemConfig,
 } from './orchestrator.tables.ts';
+import { MODE_KEY, orchestratorConfigOf } from './orchestrator-config-cache.ts';
 import { matchingProfiles } from './profile-matcher.ts';
 import { SHIPPED_PLAYBOOKS, SHIPPED_PROFILES } from './shipped-playbooks.ts';
 import { minMode } from './step-params.ts';
 
 export const PLAYBOOK_QUEUE = 'opmas.playbook.run';
-export const MODE_KEY = 'orchestrator_mode';
+export { MODE_KEY };
 
 /** The system mode: the runtime setting an admin saved, else `OPMAS_ORCHESTRATOR_MODE`. */
 export async function systemMode(orm: Orm, fallback: ExecutionMode): Promise<ExecutionMode> {
@@ -110,17 +110,16 @@ export async function seedPlaybooks(orm: Orm): Promise<void> {
 }
 
 /** Handles one finding change from the bus. */
-export async function orchestrateFinding(
-  kernel: Kernel,
-  change: FindingChangeMessage,
-  fallbackMode: ExecutionMode,
-): Promise<ExecutionRow[]> {
+export async function orchestrateFinding(kernel: Kernel, change: FindingChangeMessage): Promise<ExecutionRow[]> {
   if (change.kind !== 'fired') return [];
   const orm = kernel.db.orm;
+  const config = await orchestratorConfigOf(kernel).snapshot();
+  // spec "API" control pause_orchestrator: the finding is stored, but no new execution starts.
+  if (config.paused) return [];
   const [finding] = await orm.select().from(findings).where(eq(findings.id, change.finding_id));
   if (!finding) return [];
   const [device] = finding.deviceId ? await orm.select().from(devices).where(eq(devices.id, finding.deviceId)) : [];
-  const candidates = matchingProfiles(await orm.select().from(profiles), {
+  const candidates = matchingProfiles(config.profiles, {
     rule_id: finding.ruleId,
     domain: finding.domain,
     severity: finding.severity,
@@ -128,12 +127,9 @@ export async function orchestrateFinding(
     device_tags: device?.tags ?? [],
   }).filter((profile) => finding.occurrences === 1 || profile.rerunOnRepeat);
   if (candidates.length === 0) return [];
-  // spec "API" control pause_orchestrator: the finding is stored, but no new execution starts.
-  if (await orchestratorPaused(orm)) return [];
-  const system = await systemMode(orm, fallbackMode);
   const created: ExecutionRow[] = [];
   for (const profile of candidates) {
-    const [playbook] = await orm.select().from(playbooks).where(eq(playbooks.id, profile.playbookId));
+    const playbook = config.playbooks.get(profile.playbookId);
     if (!playbook?.enabled) continue;
     const row = await kernel.db.transaction((tx) =>
       enqueueExecution(kernel, tx, {
@@ -143,7 +139,7 @@ export async function orchestrateFinding(
         occurrence: finding.occurrences,
         deviceId: finding.deviceId,
         device: finding.device,
-        mode: effectiveMode(system, profile.maxMode, playbook.maxMode, device),
+        mode: effectiveMode(config.mode, profile.maxMode, playbook.maxMode, device),
         trigger: 'profile',
       }),
     );

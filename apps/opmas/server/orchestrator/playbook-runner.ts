@@ -5,7 +5,7 @@
  * actions and simulated decisions without calling the executor, `execute` runs them.
  */
 import type { Kernel } from '@platform/kernel/kernel.ts';
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { type CommandAllowlist, type RenderedCommand, TemplateError } from '../executor/command-template.ts';
 import { parseIp } from '../executor/param-types.ts';
 import { findings } from '../findings/finding.tables.ts';
@@ -19,10 +19,10 @@ import {
   type ExecutionRow,
   type PlaybookStepRow,
   playbookExecutions,
-  playbookSteps,
   playbooks,
   type StepResult,
 } from './orchestrator.tables.ts';
+import { orchestratorConfigOf } from './orchestrator-config-cache.ts';
 import { resolveParams, resolveValue, StepParamError, type StepScope } from './step-params.ts';
 
 const FAILED = new Set(['failed', 'timed_out', 'rejected']);
@@ -50,11 +50,7 @@ export class PlaybookRunner {
       .where(and(eq(playbookExecutions.id, executionId), eq(playbookExecutions.status, 'queued')))
       .returning();
     if (!execution) return undefined;
-    const steps = await orm
-      .select()
-      .from(playbookSteps)
-      .where(eq(playbookSteps.playbookId, execution.playbookId))
-      .orderBy(asc(playbookSteps.position));
+    const steps = (await orchestratorConfigOf(this.#parts.kernel).snapshot()).steps.get(execution.playbookId) ?? [];
     const [device] = execution.deviceId
       ? await orm.select().from(devices).where(eq(devices.id, execution.deviceId))
       : [];

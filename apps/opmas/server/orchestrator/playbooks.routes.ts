@@ -23,6 +23,7 @@ import {
 } from './orchestrator.schema.ts';
 import { systemConfig } from './orchestrator.tables.ts';
 import { effectiveMode, enqueueExecution, MODE_KEY, systemMode } from './orchestrator.ts';
+import { orchestratorConfigOf } from './orchestrator-config-cache.ts';
 import { orchestratorOf } from './orchestrator-runtime.ts';
 
 const tags = ['opmas playbooks'];
@@ -198,6 +199,7 @@ export const playbookRoutes: FastifyPluginAsyncTypebox<{ kernel: Kernel }> = asy
           tx,
         );
       });
+      orchestratorConfigOf(kernel).invalidate();
       return { mode };
     },
   );

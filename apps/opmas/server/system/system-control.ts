@@ -6,6 +6,7 @@ import type { AuditContext } from '@platform/kernel/audit/audit.service.ts';
 import { badRequest } from '@platform/kernel/http/errors.ts';
 import type { Kernel } from '@platform/kernel/kernel.ts';
 import { ingestRuntimeFor } from '../ingest/ingest-runtime.ts';
+import { orchestratorConfigOf } from '../orchestrator/orchestrator-config-cache.ts';
 import { RULES_CHANGED_SUBJECT } from '../rules/rule.service.ts';
 import { ORCHESTRATOR_PAUSED_KEY, orchestratorPaused } from './orchestrator-pause.ts';
 import { CONTROL_ACTIONS, type ControlAction, type ControlResult } from './system.schema.ts';
@@ -34,6 +35,7 @@ async function setOrchestratorPaused(kernel: Kernel, context: AuditContext, paus
       tx,
     );
   });
+  orchestratorConfigOf(kernel).invalidate();
 }
 
 /** Runs one control in this process (ingest pause) or for every node (rules reload, orchestrator pause). */

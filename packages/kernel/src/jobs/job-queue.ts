@@ -49,6 +49,9 @@ export const isTerminal = (status: string): boolean => TERMINAL.includes(status 
  * PostgreSQL-backed job queue (spec 00 "Background work"): claims with FOR UPDATE SKIP LOCKED under a lease renewed by
  * heartbeats, retries with exponential backoff, dead-letters after max attempts, wakes on NOTIFY with a slow poll.
  */
+/** Lease reaping, due schedules and the depth gauge run at most this often (or the poll interval, if shorter). */
+const MAINTENANCE_INTERVAL_MS = 1000;
+
 export class JobQueue {
   readonly #db: Database;
   readonly #logger: Logger;
@@ -59,6 +62,7 @@ export class JobQueue {
   readonly #eventListeners = new Set<(jobId: string) => void>();
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   pollIntervalMs = 2000;
+  #lastMaintenance = 0;
   #timer?: NodeJS.Timeout;
   #unlisten: (() => Promise<void>)[] = [];
   #started = false;
@@ -279,8 +283,13 @@ export class JobQueue {
   }
 
   async #pumpOnce(): Promise<void> {
-    await this.#reapExpiredLeases();
-    await this.#schedules.fireDue();
+    // Every enqueue notifies a pump; lease reaping, schedules and the depth gauge need not run for each of them.
+    const maintain = Date.now() - this.#lastMaintenance >= Math.min(MAINTENANCE_INTERVAL_MS, this.pollIntervalMs);
+    if (maintain) {
+      this.#lastMaintenance = Date.now();
+      await this.#reapExpiredLeases();
+      await this.#schedules.fireDue();
+    }
     for (const [queue, definition] of this.#handlers) {
       const limit = definition.concurrency ?? 1;
       while ((this.#activePerQueue.get(queue) ?? 0) < limit && !this.#stopping) {
@@ -289,7 +298,7 @@ export class JobQueue {
         this.#run(job, definition);
       }
     }
-    if (this.#metrics) {
+    if (this.#metrics && maintain) {
       const depths = await this.#db.rows<{ queue: string; depth: number }>(
         sql`select queue, count(*)::int as depth from kernel.jobs where status = 'queued' group by queue`,
       );
