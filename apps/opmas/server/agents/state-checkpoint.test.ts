@@ -13,7 +13,11 @@ describeEachEngine('opmas rule state checkpoints', ({ newDatabaseUrl }) => {
     t.after(() => platform.close());
     const checkpoint = new StateCheckpoint(platform.database, 16);
     const versions = new Map([['ssh.bruteforce', 1]]);
-    const ids = Array.from({ length: 1200 }, (_, n) => `ap-${n % 7}\u0000ip=198.18.${n >> 8}.${n & 255}`);
+    // Group keys carry log text: quotes, backslashes, commas and braces must survive the key arrays.
+    const tricky = ['user="ro\\ot",ip={1}', 'user=a"b', 'user=\\', 'user=NULL', 'user= spaced '];
+    const ids = Array.from({ length: 1200 }, (_, n) =>
+      n < tricky.length ? `ap-0\u0000${tricky[n]}` : `ap-${n % 7}\u0000ip=198.18.${n >> 8}.${n & 255}`,
+    );
     const written = await checkpoint.save(
       { keys: ids.map((id) => ['ssh.bruteforce', id, emptyKeyState()]), sessions: [], resetRules: [] },
       versions,

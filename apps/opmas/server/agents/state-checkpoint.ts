@@ -23,6 +23,10 @@ interface StateRow {
   state: unknown;
 }
 
+/** A text[] parameter (drizzle would expand a plain array into a parameter list). */
+const textArray = (values: string[]) =>
+  sql`${`{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+
 /** Device partition of the window stage (spec "Rule evaluation": `fnv1a32(slug) mod OPMAS_PARTITIONS`). */
 export function partitionOf(slug: string, partitions: number): number {
   let hash = 0x811c9dc5;
@@ -131,15 +135,15 @@ export class StateCheckpoint {
             },
           });
       }
-      // One statement per chunk: with rotating sources thousands of keys expire between two checkpoints.
-      for (let i = 0; i < gone.length; i += UPSERT_CHUNK) {
-        const keys = gone
-          .slice(i, i + UPSERT_CHUNK)
-          .map((row) => sql`(${row.ruleId}, ${row.deviceSlug}, ${row.groupKey})`);
+      // One statement for all of them (a join against the unnested key arrays): with rotating sources thousands of
+      // keys expire between two checkpoints.
+      if (gone.length > 0) {
         await orm
           .delete(ruleState)
           .where(
-            sql`(${ruleState.ruleId}, ${ruleState.deviceSlug}, ${ruleState.groupKey}) in (${sql.join(keys, sql`, `)})`,
+            sql`(${ruleState.ruleId}, ${ruleState.deviceSlug}, ${ruleState.groupKey}) in (select * from unnest(${textArray(
+              gone.map((row) => row.ruleId),
+            )}, ${textArray(gone.map((row) => row.deviceSlug))}, ${textArray(gone.map((row) => row.groupKey))}))`,
           );
       }
     });
