@@ -10,13 +10,21 @@ import type { IngestCounters } from './ingest-counters.ts';
 import type { RawMessage } from './ingest-types.ts';
 import type { SyslogListener } from './listener.ts';
 import { createListeners } from './listener-set.ts';
+import { type PackedMessage, packMessages } from './message-packing.ts';
 
 /** A counter call made in the worker, replayed on the main thread's counters in order. */
 export type CounterCall = [method: 'received' | 'dropped' | 'frameError', transport: string, argument: string | number];
 
 export type WorkerToMain =
   | { type: 'ready'; statuses: ReturnType<SyslogListener['status']>[] }
-  | { type: 'batch'; messages: RawMessage[]; calls: CounterCall[]; connections: { tcp: number; tls: number } }
+  | {
+      type: 'batch';
+      messages: PackedMessage[];
+      /** Every message's bytes back to back, transferred (not copied) to the main thread. */
+      packed: ArrayBuffer;
+      calls: CounterCall[];
+      connections: { tcp: number; tls: number };
+    }
   | { type: 'stopped' };
 
 export type MainToWorker = { type: 'pause'; paused: boolean } | { type: 'stop' };
@@ -40,7 +48,10 @@ if (parentPort) {
   const flush = () => {
     timer = undefined;
     if (messages.length === 0 && calls.length === 0) return;
-    port.postMessage({ type: 'batch', messages, calls, connections: connections() } satisfies WorkerToMain);
+    const batch = packMessages(messages);
+    port.postMessage({ type: 'batch', ...batch, calls, connections: connections() } satisfies WorkerToMain, [
+      batch.packed,
+    ]);
     messages = [];
     calls = [];
   };

@@ -10,6 +10,7 @@ import type { IngestQueue } from './ingest-queue.ts';
 import type { Transport } from './ingest-types.ts';
 import type { MainToWorker, WorkerToMain } from './ingest-worker.ts';
 import type { ListenerStatus } from './listener.ts';
+import { unpackMessages } from './message-packing.ts';
 
 const WORKER_URL = new URL('./ingest-worker.ts', import.meta.url);
 
@@ -75,7 +76,7 @@ export class WorkerListeners {
       else if (method === 'dropped') this.#counters.dropped(transport as Transport, argument as DropReason);
       else this.#counters.frameError(transport as Transport, argument as string);
     }
-    for (const raw of message.messages) {
+    for (const raw of unpackMessages(message.messages, message.packed)) {
       if (!this.#queue.offer(raw)) this.#counters.dropped(raw.transport, 'dropped_queue');
     }
     this.#connections = message.connections;
