@@ -38,6 +38,8 @@ export async function ensureFindingsStream(streams: DurableStreams, maxAgeSecond
 
 /** Events taken per transaction. */
 const STORE_BATCH = 500;
+/** How long the first event of a quiet spell waits for company, so a burst costs one transaction, not one each. */
+const STORE_LINGER_MS = 10;
 /** Beyond this many unstored events the agent waits (back-pressure instead of unbounded memory). */
 const QUEUE_HIGH_WATER = 5000;
 
@@ -64,9 +66,11 @@ export class RecordingSink implements FindingSink {
     if (events.length === 0) return Promise.resolve();
     this.#queue.push(...events);
     this.#written += events.length;
-    this.#running ??= this.#drain().finally(() => {
-      this.#running = undefined;
-    });
+    this.#running ??= new Promise((resolve) => setTimeout(resolve, STORE_LINGER_MS))
+      .then(() => this.#drain())
+      .finally(() => {
+        this.#running = undefined;
+      });
     return this.#queue.length > QUEUE_HIGH_WATER ? this.#until(this.#written - QUEUE_HIGH_WATER) : Promise.resolve();
   }
 

@@ -19,6 +19,8 @@ export class OutboxRelay {
   readonly #logger: Logger;
   readonly #metrics?: Metrics;
   pollIntervalMs = 1000;
+  /** How long a notification waits for others before the relay runs. */
+  coalesceMs = 5;
   #timer?: NodeJS.Timeout;
   #unlisten?: () => Promise<void>;
   #running = false;
@@ -79,7 +81,9 @@ export class OutboxRelay {
       return;
     }
     this.#running = true;
-    this.relayPending()
+    // A short pause lets a burst of commits (each notifying) be relayed in one transaction instead of one each.
+    new Promise((resolve) => setTimeout(resolve, this.coalesceMs))
+      .then(() => this.relayPending())
       .catch((error) => this.#logger.error({ err: error }, 'outbox relay failed'))
       .finally(() => {
         this.#running = false;
